@@ -1,0 +1,53 @@
+# The README's commands. Only Python 3.11+ and make are needed; everything else is installed
+# into .venv from PyPI, pinned by requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format bench install migrate demo messages screenshots clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet -c requirements.lock -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@echo "Cổng thông tin: http://127.0.0.1:$(PORT)/   Quản trị: http://127.0.0.1:$(PORT)/admin/"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m tests.bench
+
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete
+	$(DEV_ENV) $(PY) manage.py compilemessages -l en
+
+screenshots: install
+	$(PY) -m tests.screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .test-media staticfiles

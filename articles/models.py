@@ -1,0 +1,336 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import NFCModel
+from portal.richtext import RichTextField, html_to_text
+from portal.text import fold, unique_slug
+
+
+class Category(NFCModel):
+    name = models.CharField(_("tên chuyên mục"), max_length=150)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tạo tự động từ tên (ví dụ: “Bầu cử” → “bau-cu”)."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyên mục cha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Chỉ hai cấp: chuyên mục cha không được có cha."),
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("thứ tự"), default=0, help_text=_("Số nhỏ đứng trước trong trình đơn.")
+    )
+    show_in_menu = models.BooleanField(_("hiện trên trình đơn"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Chuyên mục không thể là cha của chính nó.")})
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": _("Chỉ hỗ trợ hai cấp: hãy chọn một chuyên mục cấp trên cùng.")}
+                )
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("Chuyên mục này đang có chuyên mục con nên không thể có cha.")}
+                )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, instance=self, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Image(NFCModel):
+    """An uploaded, validated and re-encoded image with its renditions."""
+
+    file = models.FileField(_("tệp ảnh"), upload_to="images/", max_length=200)
+    width = models.PositiveIntegerField(_("rộng"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("cao"), default=0, editable=False)
+    renditions = models.JSONField(_("các cỡ ảnh"), default=list, editable=False)
+    alt_text = models.CharField(
+        _("văn bản thay thế (alt)"),
+        max_length=250,
+        help_text=_(
+            "Mô tả nội dung ảnh cho người khiếm thị, ví dụ “Đại biểu dự hội nghị tại điểm cầu "
+            "UBND tỉnh”. Không dùng tên tệp."
+        ),
+    )
+    caption = models.CharField(_("chú thích"), max_length=300, blank=True)
+    credit = models.CharField(_("tác giả ảnh"), max_length=150, blank=True)
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("thư viện ảnh")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def clean(self):
+        from portal.images import looks_like_file_name
+
+        if looks_like_file_name(self.alt_text):
+            raise ValidationError(
+                {"alt_text": _("Văn bản thay thế phải mô tả ảnh, không phải tên tệp.")}
+            )
+
+    @property
+    def srcset_webp(self):
+        return ", ".join(f"{settings.MEDIA_URL}{r['webp']} {r['w']}w" for r in self.renditions)
+
+    @property
+    def srcset_jpeg(self):
+        return ", ".join(f"{settings.MEDIA_URL}{r['jpeg']} {r['w']}w" for r in self.renditions)
+
+    @property
+    def thumbnail_url(self):
+        return self.rendition_url(320)
+
+    def rendition_url(self, width=960):
+        """URL of the smallest JPEG rendition at least ``width`` wide (or the largest)."""
+        if not self.renditions:
+            return self.file.url if self.file else ""
+        fitting = [r for r in self.renditions if r["w"] >= width]
+        chosen = fitting[0] if fitting else self.renditions[-1]
+        return f"{settings.MEDIA_URL}{chosen['jpeg']}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What citizens may see: published, due, and not yet taken down."""
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        )
+
+    def for_listing(self):
+        return self.select_related("category", "cover").defer("body", "search_text")
+
+    def search(self, query):
+        words = fold(query).split()[:12]
+        qs = self
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def latest_per_category(self, per_category=4):
+        """The newest ``per_category`` articles of each category, in one query."""
+        ranked = self.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("publish_at").desc(), F("id").desc()],
+            )
+        )
+        return ranked.filter(rank__lte=per_category)
+
+
+class Article(NFCModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        REVIEW = "review", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đã xuất bản")
+
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tạo tự động từ tiêu đề. Không đổi sau khi đã xuất bản."),
+    )
+    summary = models.TextField(
+        _("sapo (tóm tắt)"),
+        max_length=1000,
+        help_text=_("Một đến ba câu, hiện dưới tiêu đề và trong danh sách tin."),
+    )
+    body = RichTextField(_("nội dung"), blank=True)
+    cover = models.ForeignKey(
+        Image,
+        verbose_name=_("ảnh đại diện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("chuyên mục"), on_delete=models.PROTECT, related_name="articles"
+    )
+    source = models.CharField(
+        _("nguồn / tác giả"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: “Theo Văn phòng Tỉnh ủy” hoặc tên phóng viên."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("thời điểm xuất bản"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Để trống khi xuất bản ngay. Đặt thời điểm trong tương lai để hẹn giờ: bài tự hiện "
+            "khi đến giờ."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("thời điểm gỡ bài"),
+        null=True,
+        blank=True,
+        help_text=_("Tùy chọn: bài tự ẩn khỏi cổng từ thời điểm này."),
+    )
+    is_featured = models.BooleanField(
+        _("tin nổi bật"), default=False, help_text=_("Tin nổi bật mới nhất hiện đầu trang chủ.")
+    )
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lần cuối lúc"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        permissions = [("publish_article", _("Có thể xuất bản và gỡ bài viết"))]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            models.Index(fields=["category", "publish_at"], name="article_cat_publish_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(unpublish_at__gt=F("publish_at")),
+                name="article_unpublish_after_publish",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("Thời điểm gỡ bài phải sau thời điểm xuất bản.")}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, instance=self, max_length=120)
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self):
+        self.search_text = fold(" ".join([self.title, self.summary, html_to_text(self.body)]))
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+
+class ArticlePhoto(NFCModel):
+    article = models.ForeignKey(
+        Article, verbose_name=_("bài viết"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ForeignKey(
+        Image, verbose_name=_("ảnh"), on_delete=models.PROTECT, related_name="+"
+    )
+    caption = models.CharField(
+        _("chú thích"),
+        max_length=300,
+        help_text=_(
+            "Chú thích hiện dưới ảnh, ví dụ “Đại biểu dự hội nghị tại điểm cầu UBND tỉnh”."
+        ),
+    )
+    alt_text = models.CharField(
+        _("văn bản thay thế (alt)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Để trống để dùng văn bản thay thế của ảnh trong thư viện."),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("ảnh trong bài")
+        verbose_name_plural = _("ảnh trong bài")
+
+    def __str__(self):
+        return self.caption
+
+    @property
+    def alt(self):
+        return self.alt_text or self.image.alt_text

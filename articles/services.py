@@ -1,0 +1,66 @@
+"""Article workflow: who may move an article to which status."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from articles.models import Article, Image
+from portal.images import delete_files, process_upload, store_image
+
+
+def can_publish(user):
+    return user.has_perm("articles.publish_article")
+
+
+def allowed_statuses(user):
+    """Statuses ``user`` may set: a writer drafts and submits; a publisher also publishes."""
+    if can_publish(user):
+        return list(Article.Status)
+    return [Article.Status.DRAFT, Article.Status.REVIEW]
+
+
+def can_edit(user, article):
+    """Writers edit drafts and articles waiting for review; publishers edit anything."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article is None or can_publish(user):
+        return True
+    return article.status != Article.Status.PUBLISHED
+
+
+def articles_set_status(*, articles, status, user):
+    """Publish or unpublish several articles at once; return how many changed."""
+    if not can_publish(user):
+        raise PermissionDenied
+    now = timezone.now()
+    changed = 0
+    for article in articles:
+        if article.status == status:
+            continue
+        article.status = status
+        if status == Article.Status.PUBLISHED and article.publish_at is None:
+            article.publish_at = now
+        article.updated_by = user
+        article.save()
+        changed += 1
+    return changed
+
+
+def image_create(*, upload, alt_text, caption="", credit="", user=None, is_demo=False):
+    """Validate, re-encode and store an upload with its renditions, then record it."""
+    processed = upload if not hasattr(upload, "read") else process_upload(upload)
+    original, renditions = store_image(processed)
+    try:
+        return Image.objects.create(
+            file=original,
+            width=processed.width,
+            height=processed.height,
+            renditions=renditions,
+            alt_text=alt_text,
+            caption=caption,
+            credit=credit,
+            created_by=user,
+            is_demo=is_demo,
+        )
+    except Exception:
+        delete_files([original, *(n for r in renditions for n in (r["webp"], r["jpeg"]))])
+        raise

@@ -1,0 +1,16 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, sizes="100vw", alt=None, css_class="", loading="lazy", width=960):
+    """A responsive ``<picture>`` (WebP with a JPEG fallback) from an image's renditions."""
+    return {
+        "image": image,
+        "sizes": sizes,
+        "alt": image.alt_text if alt is None and image else alt,
+        "css_class": css_class,
+        "loading": loading,
+        "src": image.rendition_url(width) if image else "",
+    }

@@ -1,0 +1,87 @@
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from articles.forms import SearchForm
+from articles.models import Article, Category
+from portal.pagination import paginate
+
+PER_PAGE = 12
+
+
+def article_list(request):
+    articles = Article.objects.published().for_listing()
+    return render(
+        request,
+        "articles/article_list.html",
+        {"page": paginate(request, articles, PER_PAGE), "title": _("Tin tức")},
+    )
+
+
+def category_detail(request, slug):
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    articles = (
+        Article.objects.published()
+        .for_listing()
+        .filter(Q(category=category) | Q(category__parent=category))
+    )
+    return render(
+        request,
+        "articles/category.html",
+        {"category": category, "page": paginate(request, articles, PER_PAGE)},
+    )
+
+
+def _get_article(request, slug):
+    base = Article.objects.select_related("category__parent", "cover")
+    article = base.filter(slug=slug).first()
+    if article is None:
+        raise Http404(_("Không tìm thấy bài viết."))
+    if article.is_live:
+        return article, False
+    if request.user.is_staff and request.user.has_perm("articles.view_article"):
+        return article, True
+    raise Http404(_("Không tìm thấy bài viết."))
+
+
+def article_detail(request, slug):
+    article, is_preview = _get_article(request, slug)
+    photos = list(article.photos.select_related("image"))
+    related = list(
+        Article.objects.published()
+        .for_listing()
+        .filter(category_id=article.category_id)
+        .exclude(pk=article.pk)[:4]
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "photos": photos,
+            "related": related,
+            "is_preview": is_preview,
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        },
+    )
+
+
+def article_print(request, slug):
+    article, is_preview = _get_article(request, slug)
+    photos = list(article.photos.select_related("image"))
+    return render(
+        request,
+        "articles/article_print.html",
+        {"article": article, "photos": photos, "is_preview": is_preview},
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = None
+    if query:
+        results = Article.objects.published().for_listing().search(query)
+        page = paginate(request, results, PER_PAGE)
+    return render(request, "articles/search.html", {"form": form, "query": query, "page": page})

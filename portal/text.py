@@ -1,0 +1,127 @@
+"""Vietnamese text helpers: normalisation, folding for search, slugs and name order.
+
+Every write goes through :func:`nfc`, because Windows' built-in Vietnamese keyboard and
+macOS produce decomposed (NFD) text that compares unequal to the composed form.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify as django_slugify
+
+_WHITESPACE = re.compile(r"\s+")
+_HONORIFIC = re.compile(r"^(ông|bà|anh|chị|đồng chí|đ/c)\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_DOC_NUMBER_NOISE = re.compile(r"[\s\-/.]+")
+
+
+def nfc(value):
+    """Return ``value`` in Unicode NFC; non-strings pass through unchanged."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def fold(value):
+    """Fold text for accent-, case- and form-insensitive matching.
+
+    ``đ`` becomes ``d`` first: it has no Unicode decomposition, so stripping combining
+    marks alone would keep it (and ``NFKD`` + ASCII would drop it entirely).
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _WHITESPACE.sub(" ", text.casefold()).strip()
+
+
+def slugify_vi(value, max_length=100):
+    """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary."""
+    text = nfc(str(value)).replace("đ", "d").replace("Đ", "D")
+    slug = django_slugify(text)
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[:max_length]
+    if slug[max_length] != "-" and "-" in cut:
+        cut = cut.rsplit("-", 1)[0]
+    return cut.strip("-")
+
+
+def unique_slug(model, value, *, instance=None, field="slug", max_length=100):
+    """A slug for ``value`` that no other row of ``model`` uses (``-2``, ``-3``... added)."""
+    base = slugify_vi(value, max_length=max_length) or "muc"
+    others = model._default_manager.all()
+    if instance is not None and instance.pk is not None:
+        others = others.exclude(pk=instance.pk)
+    candidate, n = base, 2
+    while others.filter(**{field: candidate}).exists():
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        n += 1
+    return candidate
+
+
+def normalize_document_number(value):
+    """Canonical form of a document number: ``45/CT-TW``, ``45 CT/TW`` and ``45-CT/TW`` agree."""
+    return _DOC_NUMBER_NOISE.sub("", fold(value)).upper()
+
+
+# Vietnamese alphabet order. Each base letter gets a rank; tone marks break ties after it.
+_ALPHABET = "a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y".split()
+_LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+# Tone order used by dictionaries: level, grave, hook, tilde, acute, dot.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def _letter_key(char):
+    decomposed = unicodedata.normalize("NFD", char.lower())
+    base, marks = decomposed[0], decomposed[1:]
+    tone = 0
+    letter = base
+    for mark in marks:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        elif mark == "\u0306":
+            letter = "ă"
+        elif mark == "\u0302":
+            letter = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
+        elif mark == "\u031b":
+            letter = {"o": "ơ", "u": "ư"}.get(base, base)
+    if char.lower() == "đ":
+        letter = "đ"
+    rank = _LETTER_RANK.get(letter)
+    if rank is None:
+        # Digits, f, j, w, z and anything else: after the Vietnamese letters, by code point.
+        return (len(_ALPHABET), ord(letter), tone)
+    return (rank, 0, tone)
+
+
+def _word_key(word):
+    letters = tuple(_letter_key(ch) for ch in word if ch.isalnum())
+    tones = tuple(key[2] for key in letters)
+    return (tuple(key[:2] for key in letters), tones)
+
+
+def clean_person_name(name):
+    """Strip honorifics (``Ông``, ``Bà``) and parenthesised aliases from a name."""
+    text = _PARENTHESES.sub(" ", nfc(name or ""))
+    text = _HONORIFIC.sub("", text.strip())
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def vietnamese_sort_key(text):
+    """Order strings in the Vietnamese alphabet (``Đ`` after ``D``, ``Ă Â`` after ``A``)."""
+    words = nfc(text or "").split()
+    base = tuple(_word_key(w)[0] for w in words)
+    tones = tuple(_word_key(w)[1] for w in words)
+    return (base, tones)
+
+
+def person_sort_key(name):
+    """Order people the Vietnamese way: given name (last word) first, then the full name."""
+    cleaned = clean_person_name(name)
+    words = cleaned.split()
+    given = words[-1] if words else ""
+    return (vietnamese_sort_key(given), vietnamese_sort_key(cleaned))
