@@ -39,8 +39,10 @@ test: lint
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+# Benchmarks run on PostgreSQL (COPY is compared there) unless DATABASE_URL says otherwise.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/portal
 bench: install
-	$(PY) -m tests.bench
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(DEV_ENV) $(PY) manage.py bench
 
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete

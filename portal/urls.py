@@ -32,8 +32,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
+    # elections: path("", include("elections.urls")),
     prefix_default_language=False,
 )
+
+# awards: urlpatterns += i18n_patterns(path("", include("awards.urls")), prefix_default_language=False)
 
 # Uploaded files: served by the web server or object storage in production; here only when
 # DEBUG is on or PORTAL_SERVE_MEDIA is set (a single-machine deployment without a proxy).

@@ -14,8 +14,7 @@ def home(request):
     others = published.exclude(pk=featured.pk) if featured else published
     latest_list = list(others[:6])
     per_category = list(
-        others.latest_per_category(4)
-        .order_by("category__order", "category__name", "rank")
+        others.latest_per_category(4).order_by("category__order", "category__name", "rank")
     )
     sections = []
     for article in per_category:

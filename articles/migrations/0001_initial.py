@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,106 +15,344 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='tên chuyên mục')),
-                ('slug', models.SlugField(blank=True, help_text='Để trống để tạo tự động từ tên (ví dụ: “Bầu cử” → “bau-cu”).', max_length=120, unique=True, verbose_name='đường dẫn')),
-                ('description', models.TextField(blank=True, verbose_name='mô tả')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Số nhỏ đứng trước trong trình đơn.', verbose_name='thứ tự')),
-                ('show_in_menu', models.BooleanField(default=True, verbose_name='hiện trên trình đơn')),
-                ('parent', models.ForeignKey(blank=True, help_text='Chỉ hai cấp: chuyên mục cha không được có cha.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='articles.category', verbose_name='chuyên mục cha')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="tên chuyên mục")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Để trống để tạo tự động từ tên (ví dụ: “Bầu cử” → “bau-cu”).",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="đường dẫn",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="mô tả")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Số nhỏ đứng trước trong trình đơn.",
+                        verbose_name="thứ tự",
+                    ),
+                ),
+                (
+                    "show_in_menu",
+                    models.BooleanField(default=True, verbose_name="hiện trên trình đơn"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Chỉ hai cấp: chuyên mục cha không được có cha.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="articles.category",
+                        verbose_name="chuyên mục cha",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chuyên mục',
-                'verbose_name_plural': 'chuyên mục',
-                'ordering': ['order', 'name'],
+                "verbose_name": "chuyên mục",
+                "verbose_name_plural": "chuyên mục",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('slug', models.SlugField(blank=True, help_text='Để trống để tạo tự động từ tiêu đề. Không đổi sau khi đã xuất bản.', max_length=120, unique=True, verbose_name='đường dẫn')),
-                ('summary', models.TextField(help_text='Một đến ba câu, hiện dưới tiêu đề và trong danh sách tin.', max_length=1000, verbose_name='sapo (tóm tắt)')),
-                ('body', portal.richtext.RichTextField(blank=True, verbose_name='nội dung')),
-                ('source', models.CharField(blank=True, help_text='Ví dụ: “Theo Văn phòng Tỉnh ủy” hoặc tên phóng viên.', max_length=200, verbose_name='nguồn / tác giả')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('review', 'Chờ duyệt'), ('published', 'Đã xuất bản')], default='draft', max_length=16, verbose_name='trạng thái')),
-                ('publish_at', models.DateTimeField(blank=True, help_text='Để trống khi xuất bản ngay. Đặt thời điểm trong tương lai để hẹn giờ: bài tự hiện khi đến giờ.', null=True, verbose_name='thời điểm xuất bản')),
-                ('unpublish_at', models.DateTimeField(blank=True, help_text='Tùy chọn: bài tự ẩn khỏi cổng từ thời điểm này.', null=True, verbose_name='thời điểm gỡ bài')),
-                ('is_featured', models.BooleanField(default=False, help_text='Tin nổi bật mới nhất hiện đầu trang chủ.', verbose_name='tin nổi bật')),
-                ('is_demo', models.BooleanField(default=False, editable=False, verbose_name='dữ liệu minh họa')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='sửa lần cuối lúc')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người sửa cuối')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.category', verbose_name='chuyên mục')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Để trống để tạo tự động từ tiêu đề. Không đổi sau khi đã xuất bản.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="đường dẫn",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Một đến ba câu, hiện dưới tiêu đề và trong danh sách tin.",
+                        max_length=1000,
+                        verbose_name="sapo (tóm tắt)",
+                    ),
+                ),
+                ("body", portal.richtext.RichTextField(blank=True, verbose_name="nội dung")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: “Theo Văn phòng Tỉnh ủy” hoặc tên phóng viên.",
+                        max_length=200,
+                        verbose_name="nguồn / tác giả",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Bản nháp"),
+                            ("review", "Chờ duyệt"),
+                            ("published", "Đã xuất bản"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Để trống khi xuất bản ngay. Đặt thời điểm trong tương lai để hẹn giờ: bài tự hiện khi đến giờ.",
+                        null=True,
+                        verbose_name="thời điểm xuất bản",
+                    ),
+                ),
+                (
+                    "unpublish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Tùy chọn: bài tự ẩn khỏi cổng từ thời điểm này.",
+                        null=True,
+                        verbose_name="thời điểm gỡ bài",
+                    ),
+                ),
+                (
+                    "is_featured",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tin nổi bật mới nhất hiện đầu trang chủ.",
+                        verbose_name="tin nổi bật",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="dữ liệu minh họa"
+                    ),
+                ),
+                ("search_text", models.TextField(default="", editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="sửa lần cuối lúc"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tạo",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người sửa cuối",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="articles.category",
+                        verbose_name="chuyên mục",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bài viết',
-                'verbose_name_plural': 'bài viết',
-                'ordering': ['-publish_at', '-id'],
-                'permissions': [('publish_article', 'Có thể xuất bản và gỡ bài viết')],
+                "verbose_name": "bài viết",
+                "verbose_name_plural": "bài viết",
+                "ordering": ["-publish_at", "-id"],
+                "permissions": [("publish_article", "Có thể xuất bản và gỡ bài viết")],
             },
         ),
         migrations.CreateModel(
-            name='Image',
+            name="Image",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to='images/', verbose_name='tệp ảnh')),
-                ('width', models.PositiveIntegerField(default=0, editable=False, verbose_name='rộng')),
-                ('height', models.PositiveIntegerField(default=0, editable=False, verbose_name='cao')),
-                ('renditions', models.JSONField(default=list, editable=False, verbose_name='các cỡ ảnh')),
-                ('alt_text', models.CharField(help_text='Mô tả nội dung ảnh cho người khiếm thị, ví dụ “Đại biểu dự hội nghị tại điểm cầu UBND tỉnh”. Không dùng tên tệp.', max_length=250, verbose_name='văn bản thay thế (alt)')),
-                ('caption', models.CharField(blank=True, max_length=300, verbose_name='chú thích')),
-                ('credit', models.CharField(blank=True, max_length=150, verbose_name='tác giả ảnh')),
-                ('is_demo', models.BooleanField(default=False, editable=False, verbose_name='dữ liệu minh họa')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=200, upload_to="images/", verbose_name="tệp ảnh"),
+                ),
+                (
+                    "width",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="rộng"),
+                ),
+                (
+                    "height",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="cao"),
+                ),
+                (
+                    "renditions",
+                    models.JSONField(default=list, editable=False, verbose_name="các cỡ ảnh"),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        help_text="Mô tả nội dung ảnh cho người khiếm thị, ví dụ “Đại biểu dự hội nghị tại điểm cầu UBND tỉnh”. Không dùng tên tệp.",
+                        max_length=250,
+                        verbose_name="văn bản thay thế (alt)",
+                    ),
+                ),
+                ("caption", models.CharField(blank=True, max_length=300, verbose_name="chú thích")),
+                (
+                    "credit",
+                    models.CharField(blank=True, max_length=150, verbose_name="tác giả ảnh"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="dữ liệu minh họa"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ảnh',
-                'verbose_name_plural': 'thư viện ảnh',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "ảnh",
+                "verbose_name_plural": "thư viện ảnh",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticlePhoto',
+            name="ArticlePhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('caption', models.CharField(help_text='Chú thích hiện dưới ảnh, ví dụ “Đại biểu dự hội nghị tại điểm cầu UBND tỉnh”.', max_length=300, verbose_name='chú thích')),
-                ('alt_text', models.CharField(blank=True, help_text='Để trống để dùng văn bản thay thế của ảnh trong thư viện.', max_length=250, verbose_name='văn bản thay thế (alt)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='articles.article', verbose_name='bài viết')),
-                ('image', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.image', verbose_name='ảnh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "caption",
+                    models.CharField(
+                        help_text="Chú thích hiện dưới ảnh, ví dụ “Đại biểu dự hội nghị tại điểm cầu UBND tỉnh”.",
+                        max_length=300,
+                        verbose_name="chú thích",
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống để dùng văn bản thay thế của ảnh trong thư viện.",
+                        max_length=250,
+                        verbose_name="văn bản thay thế (alt)",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="articles.article",
+                        verbose_name="bài viết",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="articles.image",
+                        verbose_name="ảnh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ảnh trong bài',
-                'verbose_name_plural': 'ảnh trong bài',
-                'ordering': ['order', 'id'],
+                "verbose_name": "ảnh trong bài",
+                "verbose_name_plural": "ảnh trong bài",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='cover',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.image', verbose_name='ảnh đại diện'),
+            model_name="article",
+            name="cover",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="articles.image",
+                verbose_name="ảnh đại diện",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'publish_at'], name='article_status_publish_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['category', 'publish_at'], name='article_cat_publish_idx'),
+            model_name="article",
+            index=models.Index(fields=["category", "publish_at"], name="article_cat_publish_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('unpublish_at__isnull', True), ('publish_at__isnull', True), ('unpublish_at__gt', models.F('publish_at')), _connector='OR'), name='article_unpublish_after_publish'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("unpublish_at__isnull", True),
+                    ("publish_at__isnull", True),
+                    ("unpublish_at__gt", models.F("publish_at")),
+                    _connector="OR",
+                ),
+                name="article_unpublish_after_publish",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('publish_at__isnull', False), _connector='OR'), name='article_published_has_date'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("publish_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="article_published_has_date",
+            ),
         ),
     ]
