@@ -34,7 +34,19 @@ class ImageUploadForm(forms.ModelForm):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "category",
+            "summary",
+            "body",
+            "cover",
+            "status",
+            "publish_at",
+            "unpublish_at",
+            "is_featured",
+            "source",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

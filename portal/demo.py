@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-DEMO_PASSWORD_SUFFIX = "-demo-2021"
+DEMO_PASSWORD_SUFFIX = "-demo-2021"  # noqa: S105 - demo accounts, DEBUG only
 
 
 def ensure_account(username, *, groups=(), superuser=False, full_name=""):
