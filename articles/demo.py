@@ -165,7 +165,7 @@ def _article(slug, **fields):
     if "body" in fields:
         fields["body"] = sanitize_html(fields["body"])
     for name, value in fields.items():
-        if getattr(article, name) != value:
+        if article.pk is None or getattr(article, name) != value:
             setattr(article, name, value)
             changed = True
     if changed:

@@ -10,6 +10,7 @@ import html
 import nh3
 from django.conf import settings
 from django.db import models
+from django.forms import Textarea
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -73,5 +74,9 @@ class RichTextField(models.TextField):
         return value
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", editor_widget())
+        # The admin maps every TextField to its plain textarea; rich text keeps the editor.
+        widget = kwargs.get("widget")
+        widget_class = widget if isinstance(widget, type) else type(widget)
+        if widget is None or issubclass(widget_class, Textarea):
+            kwargs["widget"] = editor_widget()
         return super().formfield(**kwargs)

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, CategorySitemap
@@ -41,9 +40,7 @@ urlpatterns += i18n_patterns(
 
 # Uploaded files: served by the web server or object storage in production; here only when
 # DEBUG is on or PORTAL_SERVE_MEDIA is set (a single-machine deployment without a proxy).
-if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
+    urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
 handler404 = "portal.views.page_not_found"

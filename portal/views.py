@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from articles.models import Article
 
@@ -49,3 +50,8 @@ def robots_txt(request):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def media(request, path):
+    """Uploaded files, for a single machine without a web server in front (see README)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

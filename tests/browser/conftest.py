@@ -1,6 +1,7 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright, with axe-core for WCAG."""
 
 import json
+import os
 from pathlib import Path
 
 import axe_playwright_python
@@ -8,6 +9,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+# Playwright's sync API runs an event loop in the test thread; Django would refuse its ORM
+# calls there although they are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

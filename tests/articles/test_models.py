@@ -1,0 +1,119 @@
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Category
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_hides_drafts_reviews_future_and_expired(category):
+    now = timezone.now()
+    live = factories.article(category=category, title="Đang hiện")
+    factories.article(category=category, published=False, title="Nháp")
+    factories.article(
+        category=category, published=False, status=Article.Status.REVIEW, title="Chờ duyệt"
+    )
+    factories.article(category=category, title="Hẹn giờ", publish_at=now + timedelta(hours=1))
+    factories.article(
+        category=category,
+        title="Đã gỡ",
+        publish_at=now - timedelta(days=2),
+        unpublish_at=now - timedelta(minutes=1),
+    )
+    assert list(Article.objects.published()) == [live]
+
+
+def test_scheduled_article_appears_when_its_time_comes(category):
+    now = timezone.now()
+    scheduled = factories.article(category=category, publish_at=now + timedelta(hours=1))
+    assert scheduled not in Article.objects.published(now=now)
+    assert scheduled in Article.objects.published(now=now + timedelta(hours=2))
+
+
+def test_article_disappears_at_unpublish_time(category):
+    now = timezone.now()
+    article = factories.article(
+        category=category, publish_at=now - timedelta(days=1), unpublish_at=now + timedelta(hours=1)
+    )
+    assert article in Article.objects.published(now=now)
+    assert article not in Article.objects.published(now=now + timedelta(hours=2))
+
+
+def test_publishing_without_a_date_means_now(category):
+    article = factories.article(category=category, published=False)
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert article.publish_at is not None
+    assert article.publish_at <= timezone.now()
+
+
+def test_slug_is_vietnamese_aware_and_unique(category):
+    first = factories.article(category=category, title="Điểm cầu Đồng Văn")
+    second = factories.article(category=category, title="Điểm cầu Đồng Văn")
+    assert first.slug == "diem-cau-dong-van"
+    assert second.slug == "diem-cau-dong-van-2"
+
+
+def test_text_is_stored_in_nfc(category):
+    title = unicodedata.normalize("NFD", "Bầu cử đại biểu Quốc hội")
+    article = factories.article(category=category, title=title)
+    article.refresh_from_db()
+    assert article.title == unicodedata.normalize("NFC", title)
+    assert unicodedata.is_normalized("NFC", article.title)
+
+
+def test_search_text_is_folded(category):
+    article = factories.article(
+        category=category, title="Hội nghị", summary="Tổng kết", body="<p>Bầu <b>cử</b> ĐBQH</p>"
+    )
+    assert article.search_text == "hoi nghi tong ket bau cu dbqh"
+
+
+def test_unpublish_must_follow_publish(category):
+    now = timezone.now()
+    article = Article(
+        title="x",
+        summary="y",
+        category=category,
+        publish_at=now,
+        unpublish_at=now - timedelta(hours=1),
+    )
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "unpublish_at" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=factories.article(category=category).pk).update(
+            unpublish_at=timezone.now() - timedelta(days=400)
+        )
+
+
+def test_category_two_levels_only():
+    top = Category.objects.create(name="Tin tức - Sự kiện")
+    child = Category.objects.create(name="Bầu cử", parent=top)
+    grandchild = Category(name="Kết quả", parent=child)
+    with pytest.raises(ValidationError) as error:
+        grandchild.full_clean()
+    assert "parent" in error.value.message_dict
+
+
+def test_str_and_urls(article):
+    assert str(article) == article.title
+    assert article.get_absolute_url() == f"/tin-tuc/{article.slug}/"
+    assert article.category.get_absolute_url() == f"/chuyen-muc/{article.category.slug}/"
+
+
+def test_latest_per_category_in_one_query(django_assert_num_queries):
+    first, second = factories.category("Một"), factories.category("Hai")
+    for _ in range(6):
+        factories.article(category=first)
+        factories.article(category=second)
+    with django_assert_num_queries(1):
+        rows = list(Article.objects.published().latest_per_category(4))
+    assert len(rows) == 8
+    assert {r.category_id for r in rows} == {first.pk, second.pk}

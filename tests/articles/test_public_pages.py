@@ -1,0 +1,233 @@
+import unicodedata
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import Article
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def make_site(n_articles=1, n_photos=0, n_categories=1):
+    categories = [factories.category(f"Chuyên mục {i}") for i in range(n_categories)]
+    parent = categories[0]
+    if n_categories > 1:
+        for child in categories[1:]:
+            child.parent = parent
+            child.save()
+    articles = []
+    shared_image = factories.image()
+    for i in range(n_articles):
+        article = factories.article(
+            category=categories[i % n_categories],
+            cover=shared_image if i % 2 == 0 else None,
+            is_featured=i == 0,
+        )
+        for j in range(n_photos):
+            factories.photo(article, caption=f"Ảnh {j}", order=j, image=shared_image)
+        articles.append(article)
+    return categories, articles
+
+
+def count_queries(client, url, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["home", "list", "category", "detail", "print", "search", "rss", "rss-category"],
+)
+def test_query_count_does_not_grow_with_content(client, url_name, django_assert_max_num_queries):
+    def url_for(categories, articles):
+        return {
+            "home": "/",
+            "list": "/tin-tuc/",
+            "category": categories[0].get_absolute_url(),
+            "detail": articles[0].get_absolute_url(),
+            "print": reverse("articles:print", args=[articles[0].slug]),
+            "search": "/tim-kiem/?q=bai",
+            "rss": "/rss/",
+            "rss-category": f"/rss/{categories[0].slug}/",
+        }[url_name]
+
+    small = make_site(n_articles=1, n_photos=1, n_categories=1)
+    few = count_queries(client, url_for(*small), django_assert_max_num_queries)
+    Article.objects.all().delete()
+    large = make_site(n_articles=25, n_photos=4, n_categories=5)
+    many = count_queries(client, url_for(*large), django_assert_max_num_queries)
+    assert few == many, f"{url_name}: {few} queries with little content, {many} with more"
+    assert many <= 8
+
+
+def test_home_shows_featured_and_sections(client):
+    categories, articles = make_site(n_articles=6, n_categories=3)
+    response = client.get("/")
+    content = response.content.decode()
+    assert articles[0].title in content
+    assert 'lang="vi"' in content
+    assert categories[1].name in content
+
+
+def test_article_page(client):
+    category = factories.category("Bầu cử")
+    article = factories.article(category=category, title="Tổng kết bầu cử")
+    factories.photo(article, caption="Đại biểu dự hội nghị tại điểm cầu UBND tỉnh")
+    related = factories.article(category=category, title="Tin liên quan")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<figure>" in html and "<figcaption>Đại biểu dự hội nghị tại điểm cầu UBND tỉnh" in html
+    assert 'alt="Ảnh thử nghiệm"' in html
+    assert article.publish_at.astimezone().strftime("%d/%m/%Y")[:2] in html
+    assert "Thứ" in html or "Chủ nhật" in html  # weekday
+    assert 'property="og:title"' in html
+    assert related.title in html
+    assert reverse("articles:print", args=[article.slug]) in html
+    assert 'aria-label="Đường dẫn"' in html
+
+
+def test_article_date_is_day_first(client, category):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime.datetime(2021, 6, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    article = factories.article(category=category, publish_at=when)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "05/06/2021" in html
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.REVIEW])
+def test_unpublished_article_is_404_for_citizens_and_preview_for_staff(client, make_user, status):
+    article = factories.article(published=False, status=status)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    writer = make_user("writer", groups=["Biên tập viên"])
+    client.force_login(writer)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Bản xem trước" in response.content.decode()
+
+
+def test_staff_without_article_permission_gets_404_for_drafts(client, make_user):
+    article = factories.article(published=False)
+    client.force_login(make_user("nobody"))
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_unknown_slugs_are_404_in_vietnamese(client):
+    for url in ["/tin-tuc/khong-ton-tai/", "/chuyen-muc/khong-ton-tai/", "/rss/khong-ton-tai/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+    assert "Không tìm thấy trang" in client.get("/khong-co-trang-nay/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1.5", "", "9" * 40, "%00"])
+def test_bad_page_parameters_never_error(client, page, category):
+    factories.article(category=category)
+    for url in ["/tin-tuc/", category.get_absolute_url(), "/tim-kiem/?q=bai"]:
+        sep = "&" if "?" in url else "?"
+        response = client.get(f"{url}{sep}page={page}")
+        assert response.status_code == 200, (url, page)
+
+
+def test_pagination_keeps_the_query(client, category):
+    for _ in range(13):
+        factories.article(category=category, title="Bầu cử địa phương")
+    html = client.get("/tim-kiem/?q=bau+cu").content.decode()
+    assert "page=2" in html and "q=bau+cu" in html
+
+
+@pytest.mark.parametrize(
+    "query", ["bau cu", "BẦU CỬ", "Bầu Cử", unicodedata.normalize("NFD", "bầu cử"), "bầu   cử"]
+)
+def test_search_ignores_accents_case_and_form(client, category, query):
+    hit = factories.article(category=category, title="Kết quả bầu cử đại biểu")
+    factories.article(category=category, title="Kinh tế tăng trưởng")
+    response = client.get("/tim-kiem/", {"q": query})
+    assert list(response.context["page"].object_list) == [hit]
+
+
+def test_search_covers_summary_and_body_and_skips_unpublished(client, category):
+    in_summary = factories.article(category=category, summary="Đồng Văn đón cử tri")
+    in_body = factories.article(category=category, body="<p>Điểm cầu <b>Đồng Văn</b></p>")
+    factories.article(category=category, published=False, summary="Đồng Văn nháp")
+    results = set(client.get("/tim-kiem/", {"q": "dong van"}).context["page"].object_list)
+    assert results == {in_summary, in_body}
+
+
+def test_search_handles_huge_and_odd_queries(client, category):
+    factories.article(category=category)
+    for q in ["x" * 10_000, "%", "_", "'; DROP TABLE x; --", "\x00", "<script>alert(1)</script>"]:
+        response = client.get("/tim-kiem/", {"q": q})
+        assert response.status_code == 200
+        assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_empty_search_shows_the_form(client):
+    response = client.get("/tim-kiem/")
+    assert response.status_code == 200
+    assert response.context["page"] is None
+
+
+def test_english_pages_and_language_switch(client, category):
+    article = factories.article(category=category)
+    url = article.get_absolute_url()
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
+    assert client.get(f"/en{url}").status_code == 200
+    html = client.get(url).content.decode()
+    assert 'lang="vi"' in html
+    assert f'href="/en{url}"' in html
+
+
+def test_feeds(client, category):
+    article = factories.article(category=category, title="Tin RSS")
+    factories.article(published=False, title="Nháp RSS")
+    rss = client.get("/rss/").content.decode()
+    assert "Tin RSS" in rss and "Nháp RSS" not in rss
+    assert "Tin RSS" in client.get(f"/rss/{category.slug}/").content.decode()
+    assert article.get_absolute_url() in rss
+
+
+def test_sitemap_and_robots(client, category):
+    article = factories.article(category=category)
+    draft = factories.article(category=category, published=False)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert article.get_absolute_url() in sitemap
+    assert draft.get_absolute_url() not in sitemap
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+
+
+def test_no_inline_scripts_on_public_pages(client, category):
+    import re
+
+    article = factories.article(category=category)
+    for url in ["/", "/tin-tuc/", article.get_absolute_url(), "/tim-kiem/?q=a"]:
+        html = client.get(url).content.decode()
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (url, tag)
+        assert " style=" not in html, url
+        assert " onclick=" not in html, url
+
+
+def test_demo_banner_only_with_demo_content(client, category):
+    factories.article(category=category)
+    assert "Bản trình diễn" not in client.get("/").content.decode()
+    factories.article(category=category, is_demo=True)
+    assert "Bản trình diễn" in client.get("/").content.decode()
+
+
+def test_roles_exist():
+    assert {"Biên tập viên", "Người duyệt tin", "Quản trị cổng"} <= set(
+        Group.objects.values_list("name", flat=True)
+    )

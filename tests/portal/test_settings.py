@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import DatabaseError
+
+SETTINGS_IMPORT = "import portal.settings"
+
+
+def run_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", SETTINGS_IMPORT], env=clean, capture_output=True, text=True
+    )
+
+
+def test_missing_secret_key_stops_start_up():
+    result = run_settings(DJANGO_ALLOWED_HOSTS="portal.example.vn")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_hosts_stop_start_up():
+    result = run_settings(DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_debug_runs_without_secrets():
+    assert run_settings(DJANGO_DEBUG="1").returncode == 0
+
+
+def test_production_settings_start():
+    result = run_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="portal.example.vn")
+    assert result.returncode == 0, result.stderr
+
+
+def test_redis_url_selects_redis_cache():
+    code = "import portal.settings as s; print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/1")
+    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
+    assert "RedisCache" in result.stdout
+    assert "cached_db" in result.stdout
+
+
+@pytest.mark.django_db
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_dead_database(client, monkeypatch):
+    from portal import views
+
+    class DeadConnection:
+        def cursor(self):
+            raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(views, "connection", DeadConnection())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_deploy_check_is_clean():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        DJANGO_SECRET_KEY="k" * 64 + "-Zx9!",
+        DJANGO_ALLOWED_HOSTS="portal.example.vn",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
