@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "articles",
     "elections",
     "awards",
-    "django.contrib.admin",
+    "portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

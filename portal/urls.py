@@ -3,19 +3,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from portal import views
-
-admin.site.site_header = _("Quản trị cổng thông tin")
-admin.site.site_title = _("Quản trị cổng thông tin")
-admin.site.index_title = _("Bảng điều khiển")
-if settings.ADMIN_REQUIRE_OTP:
-    from django_otp.admin import OTPAdminSite
-
-    admin.site.__class__ = OTPAdminSite
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
