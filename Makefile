@@ -45,8 +45,8 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(DEV_ENV) $(PY) manage.py bench
 
 messages: install
-	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete
-	$(DEV_ENV) $(PY) manage.py compilemessages -l en
+	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
+	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
 
 screenshots: install
 	$(PY) -m tests.screenshots

@@ -182,9 +182,11 @@ def test_english_pages_and_language_switch(client, category):
     response = client.get("/en/")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+    assert "Skip to main content" in response.content.decode()
     assert client.get(f"/en{url}").status_code == 200
     html = client.get(url).content.decode()
     assert 'lang="vi"' in html
+    assert "Bỏ qua, đến nội dung chính" in html
     assert f'href="/en{url}"' in html
 
 
