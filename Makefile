@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format bench install migrate demo messages screenshots clean
+.PHONY: run test lint format bench install migrate demo messages screenshots lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ messages: install
 
 screenshots: install
 	$(PY) -m tests.screenshots
+
+# Refresh requirements.lock after changing pyproject.toml's ranges (then run make test).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade "pip>=25.1"
+	.lock-venv/bin/pip install --quiet . --group dev
+	.lock-venv/bin/pip freeze --exclude cong-thong-tin-tinh > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media staticfiles
