@@ -1,16 +1,30 @@
+import re
+
 from csp.middleware import CSPMiddleware
+
+# Admin pages that may carry the rich-text editor.
+_EDITOR_PAGE = re.compile(r"^/admin/.+/(add|change)/$")
 
 
 class PortalCSPMiddleware(CSPMiddleware):
-    """The strict policy everywhere; the admin also allows inline styles, which CKEditor 4
-    and the admin's widgets set from JavaScript. Scripts stay 'self' only."""
+    """The strict policy everywhere, relaxed for the admin only where it must be.
+
+    The admin allows inline styles (CKEditor and the admin's widgets set them). CKEditor 4
+    also builds its toolbar with inline event handlers, so the admin's add and change pages
+    allow inline scripts; public pages never do, and everything the editor sends is sanitised
+    on the server (portal/richtext.py).
+    """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path_info.startswith("/admin/"):
-            parts.update = {
-                **(parts.update or {}),
-                "style-src": ["'self'", "'unsafe-inline'"],
-                "img-src": ["'self'", "data:", "blob:"],
-            }
+        path = request.path_info
+        if report_only or not path.startswith("/admin/"):
+            return parts
+        update = {
+            "style-src": ["'self'", "'unsafe-inline'"],
+            "img-src": ["'self'", "data:", "blob:"],
+        }
+        if _EDITOR_PAGE.match(path):
+            update["script-src"] = ["'self'", "'unsafe-inline'"]
+        parts.update = {**(parts.update or {}), **update}
         return parts

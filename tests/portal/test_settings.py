@@ -91,3 +91,13 @@ def test_deploy_check_is_clean():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_admin_relaxes_csp_only_on_editor_pages(client, make_user):
+    client.force_login(make_user("csp", superuser=True))
+    changelist = client.get("/admin/articles/article/")["Content-Security-Policy"]
+    add_page = client.get("/admin/articles/article/add/")["Content-Security-Policy"]
+    assert "script-src 'self';" in changelist + ";"
+    assert "script-src 'self' 'unsafe-inline'" in add_page
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
