@@ -349,8 +349,9 @@ def _read_rows(*, content, filename):
             raise ValueError(
                 _("Tệp CSV phải mã hóa UTF-8 (trong Excel: Lưu thành “CSV UTF-8”).")
             ) from exc
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        # Excel in Vietnamese locales saves CSV with ";": guess from the first lines.
+        sample = text[:4000]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     raise ValueError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
 
