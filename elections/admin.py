@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
@@ -319,8 +320,16 @@ class PollingAreaAdmin(SimpleHistoryAdmin):
             if confirm.is_valid():
                 data = confirm.cleaned_data["payload"]
                 election = Election.objects.filter(pk=data["election"]).first()
-                if election is not None:
-                    report = services.polling_areas_import(election=election, rows=data["rows"])
+                try:
+                    report = (
+                        services.polling_areas_import(election=election, rows=data["rows"])
+                        if election is not None
+                        else None
+                    )
+                except (ValidationError, IntegrityError):
+                    # The data changed since the preview (a unit deleted, say): nothing saved.
+                    report = None
+                if report is not None:
                     messages.success(
                         request,
                         gettext("Đã nhập %(created)s khu vực mới, cập nhật %(updated)s khu vực.")

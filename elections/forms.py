@@ -90,9 +90,7 @@ class PollingAreaConfirmForm(forms.Form):
 
     def clean_payload(self):
         try:
-            return signing.loads(
-                self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=60 * 60, compress=True
-            )
+            return signing.loads(self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=60 * 60)
         except signing.BadSignature as exc:
             raise forms.ValidationError(
                 _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại.")
