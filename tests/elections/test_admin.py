@@ -163,3 +163,13 @@ def test_history_records_who_changed_a_result(client, staff):
     assert latest.history_user == staff
     assert latest.votes == 150
     assert UnitResult.history.filter(id=result.pk).count() == 1
+
+
+def test_body_search_matches_decision_number_variants(client, staff):
+    election = h.election()
+    h.body(election, name="Ban Chỉ đạo bầu cử tỉnh", decision_number="522-QĐ/TU")
+    h.body(election, name="Ủy ban Bầu cử tỉnh", decision_number="1234/QĐ-UBND")
+    client.force_login(staff)
+    response = client.get(reverse("admin:elections_body_changelist"), {"q": "522/QĐ-TU"})
+    names = [body.name for body in response.context["cl"].result_list]
+    assert names == ["Ban Chỉ đạo bầu cử tỉnh"]
