@@ -22,7 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
-    # elections: path("", include("elections.urls")),
+    path("", include("elections.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,166 @@
+"""Public election pages and open data. Each runs a fixed number of queries."""
+
+import csv
+
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from elections import services
+from elections.models import Body, Election, Membership, PollingArea
+from portal.pagination import paginate
+
+PER_PAGE = 20
+
+
+def election_list(request):
+    elections = Election.objects.published().prefetch_related("contests")
+    return render(
+        request,
+        "elections/election_list.html",
+        {"page": paginate(request, elections, PER_PAGE), "title": _("Bầu cử")},
+    )
+
+
+def _get_election(slug):
+    election = (
+        Election.objects.published().select_related("turnout_summary").filter(slug=slug).first()
+    )
+    if election is None:
+        raise Http404(_("Không tìm thấy cuộc bầu cử."))
+    return election
+
+
+def _summary(election):
+    # select_related leaves no attribute when there is no summary: no extra query either way.
+    return getattr(election, "turnout_summary", None)
+
+
+def election_detail(request, slug):
+    election = _get_election(slug)
+    contests, totals = services.election_tallies(election=election)
+    turnout = services.election_turnout(
+        election=election, totals=totals, summary=_summary(election)
+    )
+    bodies = list(
+        Body.objects.filter(election=election).prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("person__photo"),
+            )
+        )
+    )
+    articles = list(
+        Article.objects.published()
+        .for_listing()
+        .filter(elections=election)
+        .order_by("-publish_at", "-id")[:10]
+    )
+    unit_turnouts = [
+        {"label": f"{tally.unit.label} – {contest.get_kind_display()}", "tally": tally}
+        for contest, tallies in contests
+        for tally in tallies
+        if tally.turnout is not None
+    ]
+    chart_rows = []
+    if turnout is not None:
+        if turnout.percentage is not None:
+            chart_rows.append((_("Toàn tỉnh"), turnout.percentage))
+        if turnout.areas_full_percentage is not None:
+            chart_rows.append((_("Khu vực có 100% cử tri đi bầu"), turnout.areas_full_percentage))
+    chart_rows += [(row["label"], row["tally"].turnout) for row in unit_turnouts]
+    return render(
+        request,
+        "elections/election_detail.html",
+        {
+            "election": election,
+            "contests": contests,
+            "turnout": turnout,
+            "unit_turnouts": unit_turnouts,
+            "chart_rows": chart_rows,
+            "bodies": bodies,
+            "articles": articles,
+            "canonical_url": request.build_absolute_uri(election.get_absolute_url()),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename, columns, rows):
+    """Streaming CSV with a UTF-8 BOM so Excel shows Vietnamese correctly."""
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([services.csv_safe(row[c]) for c in columns])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json_response(data):
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _election_dict(request, election):
+    return {
+        "ten": election.name,
+        "duong_dan": request.build_absolute_uri(election.get_absolute_url()),
+        "ngay_bau_cu": election.election_day.isoformat(),
+        "van_ban_chi_dao": election.directive,
+        "du_lieu_minh_hoa": election.is_demo,
+    }
+
+
+def results_csv(request, slug):
+    election = _get_election(slug)
+    contests, _totals = services.election_tallies(election=election)
+    rows = list(services.results_rows(contests=contests))
+    return _csv_response(f"ket-qua-{election.slug}.csv", services.RESULT_COLUMNS, rows)
+
+
+def results_json(request, slug):
+    election = _get_election(slug)
+    contests, _totals = services.election_tallies(election=election)
+    return _json_response(
+        {
+            "cuoc_bau_cu": _election_dict(request, election),
+            "ket_qua": list(services.results_rows(contests=contests)),
+        }
+    )
+
+
+def _areas(election):
+    return PollingArea.objects.filter(election=election).select_related("unit")
+
+
+def turnout_csv(request, slug):
+    election = _get_election(slug)
+    rows = services.turnout_rows(areas=_areas(election).iterator(chunk_size=2000))
+    return _csv_response(f"ty-le-di-bau-{election.slug}.csv", services.TURNOUT_COLUMNS, rows)
+
+
+def turnout_json(request, slug):
+    election = _get_election(slug)
+    totals = services.area_totals(election=election)
+    turnout = services.election_turnout(
+        election=election, totals=totals, summary=_summary(election)
+    )
+    return _json_response(
+        {
+            "cuoc_bau_cu": _election_dict(request, election),
+            "ty_le_di_bau": services.turnout_dict(turnout),
+            "khu_vuc_bo_phieu": list(services.turnout_rows(areas=_areas(election))),
+        }
+    )

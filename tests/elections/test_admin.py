@@ -1,0 +1,175 @@
+"""Staff side: the election role's permission ladder, import flow, computed outcome, history."""
+
+import pytest
+from django.urls import reverse
+
+from elections.models import Candidate, PollingArea, UnitResult
+from elections.roles import ELECTION_STAFF
+from tests.elections import helpers as h
+from tests.elections.test_import import GOOD_ROWS, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "election",
+    "contest",
+    "body",
+    "person",
+    "membership",
+    "electoralunit",
+    "pollingarea",
+    "turnoutsummary",
+    "candidate",
+    "unitresult",
+]
+ADMIN_PAGES = [
+    "admin:elections_election_changelist",
+    "admin:elections_election_add",
+    "admin:elections_body_changelist",
+    "admin:elections_body_add",
+    "admin:elections_person_changelist",
+    "admin:elections_electoralunit_changelist",
+    "admin:elections_electoralunit_add",
+    "admin:elections_pollingarea_changelist",
+    "admin:elections_pollingarea_import",
+    "admin:elections_turnoutsummary_changelist",
+    "admin:elections_candidate_changelist",
+    "admin:elections_unitresult_changelist",
+]
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("baucu", groups=[ELECTION_STAFF])
+
+
+def test_role_has_full_rights_on_every_election_model(staff):
+    for model in MODELS:
+        for action in ("view", "add", "change", "delete"):
+            assert staff.has_perm(f"elections.{action}_{model}"), (action, model)
+    assert not staff.has_perm("articles.publish_article")
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_permission_ladder(client, make_user, staff, name):
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+    client.force_login(make_user("khong-quyen", groups=["Biên tập viên"]))
+    assert client.get(url).status_code == 403
+
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_change_pages_open_for_staff(client, staff):
+    unit = h.unit(seats=1)
+    h.candidate(unit, 800, name="Người A")
+    result = h.result(unit, valid=1000)
+    area = h.area(unit.contest.election, "01", 100, 90, unit=unit)
+    body = h.body(unit.contest.election)
+    h.member(body, "Lê Thị Thủy", titles=["Bí thư Tỉnh ủy", "Trưởng ban"])
+    client.force_login(staff)
+    for url in [
+        reverse("admin:elections_election_change", args=[unit.contest.election_id]),
+        reverse("admin:elections_body_change", args=[body.pk]),
+        reverse("admin:elections_pollingarea_change", args=[area.pk]),
+        reverse("admin:elections_unitresult_history", args=[result.pk]),
+    ]:
+        assert client.get(url).status_code == 200, url
+    page = client.get(reverse("admin:elections_electoralunit_change", args=[unit.pk]))
+    html = page.content.decode()
+    assert "Kết quả tính theo luật" in html
+    assert "Đã xác định người trúng cử" in html
+    assert "Trúng cử" in html
+
+
+def test_import_preview_then_confirm(client, staff):
+    election = h.election()
+    h.unit(h.contest(election), number=1)
+    client.force_login(staff)
+    url = reverse("admin:elections_pollingarea_import")
+    upload = csv_bytes(GOOD_ROWS)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        url,
+        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", upload, "text/csv")},
+    )
+    assert response.status_code == 200
+    assert "Tệp hợp lệ" in response.content.decode()
+    assert PollingArea.objects.count() == 0
+    payload = response.context["payload"]
+    assert payload
+
+    response = client.post(url, {"payload": payload})
+    assert response.status_code == 302
+    assert PollingArea.objects.filter(election=election).count() == 3
+    assert PollingArea.history.filter(history_user=staff).count() == 3
+
+
+def test_import_with_errors_shows_them_and_offers_no_confirm(client, staff):
+    election = h.election()
+    client.force_login(staff)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = csv_bytes([["1", "KV01", "Khu vực 1", "", "", "10", "11", "", "", "", ""]])
+    response = client.post(
+        reverse("admin:elections_pollingarea_import"),
+        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", bad, "text/csv")},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "import-errors" in html
+    assert "lớn hơn tổng số cử tri" in html
+    assert 'name="payload"' not in html
+    assert PollingArea.objects.count() == 0
+
+
+def test_import_rejects_a_forged_payload(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("admin:elections_pollingarea_import"), {"payload": "x:y:z"})
+    assert response.status_code == 200
+    assert PollingArea.objects.count() == 0
+
+
+def test_history_records_who_changed_a_result(client, staff):
+    unit = h.unit(seats=1)
+    candidate = h.candidate(unit, 100)
+    result = h.result(unit, valid=200)
+    client.force_login(staff)
+    url = reverse("admin:elections_candidate_change", args=[candidate.pk])
+    response = client.post(
+        url,
+        {
+            "unit": unit.pk,
+            "full_name": candidate.full_name,
+            "birth_date": "01/02/1970",
+            "gender": "",
+            "hometown": "",
+            "ethnicity": "",
+            "position": "",
+            "workplace": "",
+            "votes": "150",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    candidate.refresh_from_db()
+    assert candidate.votes == 150
+    assert candidate.birth_date.isoformat() == "1970-02-01"
+    latest = Candidate.history.filter(id=candidate.pk).first()
+    assert latest.history_user == staff
+    assert latest.votes == 150
+    assert UnitResult.history.filter(id=result.pk).count() == 1
+
+
+def test_body_search_matches_decision_number_variants(client, staff):
+    election = h.election()
+    h.body(election, name="Ban Chỉ đạo bầu cử tỉnh", decision_number="522-QĐ/TU")
+    h.body(election, name="Ủy ban Bầu cử tỉnh", decision_number="1234/QĐ-UBND")
+    client.force_login(staff)
+    response = client.get(reverse("admin:elections_body_changelist"), {"q": "522/QĐ-TU"})
+    names = [body.name for body in response.context["cl"].result_list]
+    assert names == ["Ban Chỉ đạo bầu cử tỉnh"]

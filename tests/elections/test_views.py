@@ -1,0 +1,184 @@
+"""Public election pages and open data: content, fixed query counts, no 500 on bad input."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from elections.models import Body, Contest, Membership, TurnoutSummary
+from tests import factories
+from tests.elections import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def build(election, *, size):
+    """An election with ``size`` of everything: bodies, members, units, candidates, areas."""
+    TurnoutSummary.objects.create(
+        election=election,
+        registered=642235,
+        voted=633273,
+        areas_total=777,
+        areas_full=604,
+        percentage=Decimal("99.47"),
+        source="Báo cáo tổng kết",
+    )
+    for kind in (Contest.Kind.NATIONAL_ASSEMBLY, Contest.Kind.PROVINCIAL_COUNCIL)[:size]:
+        contest = h.contest(election, kind=kind, term="khóa XV")
+        for _ in range(size):
+            unit = h.unit(contest, seats=2)
+            for votes in range(size + 1):
+                h.candidate(unit, 600 + votes * 10)
+            h.result(unit, valid=1000)
+    for i in range(size):
+        body = h.body(election, name=f"Tổ chức {i}", type=Body.Type.COMMITTEE)
+        for j in range(size):
+            member = h.member(body, f"Thành viên {i}-{j}", Membership.Role.MEMBER, ["A", "B"])
+            if j == 0:
+                member.person.photo = factories.image()
+                member.person.save()
+    for _ in range(size):
+        election.articles.add(factories.article())
+    election.articles.add(factories.article(published=False, title="Bài nháp bí mật"))
+
+
+def test_list_newest_first_and_unpublished_hidden(client):
+    import datetime
+
+    old = h.election(name="Bầu cử 2016", election_day=datetime.date(2016, 5, 22))
+    new = h.election(name="Bầu cử 2021", election_day=datetime.date(2021, 5, 23))
+    h.election(name="Bản nháp chưa công bố", is_published=False)
+    response = client.get("/bau-cu/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index(new.name) < body.index(old.name)
+    assert "Bản nháp chưa công bố" not in body
+    assert reverse("elections:list") == "/bau-cu/"
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999", "1" * 40])
+def test_list_bad_page_never_errors(client, page):
+    h.election()
+    assert client.get("/bau-cu/", {"page": page}).status_code == 200
+
+
+def test_detail_shows_turnout_bodies_results_and_published_articles(client):
+    election = h.election(directive="Chỉ thị số 45-CT/TW ngày 20/6/2020")
+    build(election, size=2)
+    board = h.body(election, name="Ban Chỉ đạo bầu cử tỉnh")
+    h.member(
+        board,
+        "Lê Thị Thủy",
+        Membership.Role.HEAD,
+        ["Ủy viên Trung ương Đảng", "Bí thư Tỉnh ủy", "Trưởng Ban Chỉ đạo bầu cử tỉnh"],
+    )
+    response = client.get(election.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "99,47%" in html
+    assert "604/777" in html
+    assert "642.235" in html and "633.273" in html
+    assert "Ủy viên Trung ương Đảng - Bí thư Tỉnh ủy - Trưởng Ban Chỉ đạo bầu cử tỉnh" in html
+    assert "Trúng cử" in html
+    assert "<table" in html and "<svg" in html
+    assert "Bài nháp bí mật" not in html
+    assert 'style="' not in html and "<script>" not in html
+    # Results: descending votes, percentages of valid ballots.
+    first_unit = response.context["contests"][0][1][0]
+    votes = [row.votes for row in first_unit.rows]
+    assert votes == sorted(votes, reverse=True)
+    assert "62,00%" in html
+
+
+def test_detail_query_count_is_fixed(client, django_assert_num_queries):
+    small = h.election(name="Nhỏ")
+    build(small, size=1)
+    big = h.election(name="Lớn")
+    build(big, size=4)
+    client.get(small.get_absolute_url())  # warm caches (content types, etc.)
+    with django_assert_num_queries(10) as small_ctx:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(len(small_ctx.captured_queries)):
+        assert client.get(big.get_absolute_url()).status_code == 200
+
+
+def test_list_query_count_is_fixed(client, django_assert_num_queries):
+    h.contest(h.election())
+    client.get("/bau-cu/")
+    with django_assert_num_queries(5) as ctx:
+        client.get("/bau-cu/")
+    for _ in range(30):
+        election = h.election()
+        h.contest(election)
+        h.contest(election, kind=Contest.Kind.NATIONAL_ASSEMBLY)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        client.get("/bau-cu/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/bau-cu/khong-co/",
+        "/bau-cu/khong-co/ket-qua.csv",
+        "/bau-cu/khong-co/ket-qua.json",
+        "/bau-cu/khong-co/ty-le-di-bau.csv",
+        "/bau-cu/khong-co/ty-le-di-bau.json",
+    ],
+)
+def test_unknown_slug_is_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_unpublished_election_is_404(client):
+    election = h.election(is_published=False)
+    assert client.get(election.get_absolute_url()).status_code == 404
+
+
+def test_results_csv_has_bom_and_rows(client, django_assert_num_queries):
+    election = h.election()
+    build(election, size=2)
+    url = reverse("elections:results-csv", args=[election.slug])
+    with django_assert_num_queries(5):
+        response = client.get(url)
+        raw = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 2 * 2 * 3
+    assert {"ho_va_ten", "so_phieu", "ty_le_phieu_hop_le", "trung_cu"} <= set(rows[0])
+    assert sum(row["trung_cu"] == "1" for row in rows) == 2 * 2 * 2
+
+
+def test_results_json(client):
+    election = h.election()
+    build(election, size=1)
+    data = json.loads(client.get(reverse("elections:results-json", args=[election.slug])).content)
+    assert data["cuoc_bau_cu"]["ngay_bau_cu"] == "2021-05-23"
+    assert data["ket_qua"][0]["so_phieu"] == 610
+    assert data["ket_qua"][0]["ty_le_phieu_hop_le"] == 61.0
+
+
+def test_turnout_open_data(client, django_assert_num_queries):
+    election = h.election()
+    TurnoutSummary.objects.create(election=election, percentage=Decimal("99.47"), source="x")
+    data = json.loads(client.get(reverse("elections:turnout-json", args=[election.slug])).content)
+    assert data["ty_le_di_bau"]["ty_le"] == 99.47
+    assert data["ty_le_di_bau"]["nguon"] == "summary"
+    h.area(election, "=cmd", 100, 100)
+    h.area(election, "02", 200, 150)
+    data = json.loads(client.get(reverse("elections:turnout-json", args=[election.slug])).content)
+    assert data["ty_le_di_bau"]["ty_le"] == 83.33
+    assert len(data["khu_vuc_bo_phieu"]) == 2
+    with django_assert_num_queries(2):
+        response = client.get(reverse("elections:turnout-csv", args=[election.slug]))
+        raw = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=cmd" in raw  # formula-safe
+    assert "75.0" in raw
+
+
+def test_english_prefix_works(client):
+    election = h.election()
+    assert client.get(f"/en{election.get_absolute_url()}").status_code == 200
