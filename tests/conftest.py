@@ -1,3 +1,5 @@
+import atexit
+import os
 import shutil
 
 import pytest
@@ -46,6 +48,48 @@ def chromium_path():
             "(.ci/run installs it)."
         )
     return path
+
+
+_BROWSER = {}
+
+
+def _shared_browser(executable_path):
+    """One Playwright and one Chromium per test process, stopped at exit."""
+    if "browser" not in _BROWSER:
+        from playwright.sync_api import sync_playwright
+
+        # Playwright's sync API runs an event loop in the test thread; Django would refuse the
+        # (synchronous) ORM calls made there by fixtures and tests.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        _BROWSER["playwright"] = playwright
+        _BROWSER["browser"] = playwright.chromium.launch(
+            executable_path=executable_path, args=["--no-sandbox", "--disable-gpu"]
+        )
+
+        def stop():
+            _BROWSER["browser"].close()
+            playwright.stop()
+
+        atexit.register(stop)
+    return _BROWSER["browser"]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    return _shared_browser(chromium_path)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context; ``page.console_errors`` collects the console's errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    new_page = context.new_page()
+    errors = []
+    new_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    new_page.console_errors = errors
+    yield new_page
+    context.close()
 
 
 def group_names():

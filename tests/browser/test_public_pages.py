@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.demo import SEED_SLUG
-from tests.browser.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,22 +1,14 @@
 """Election pages in a real Chromium: WCAG 2.1 AA (axe-core), CSP-clean, readable at 320 px."""
 
-import os
-
 import pytest
 
 from articles.demo import SEED_SLUG
 from elections import demo
 from tests import factories
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
+from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
-    browser,
-    page,
 )
-
-# Playwright's sync API runs an event loop in the test thread; Django would refuse the
-# (synchronous) ORM calls of the fixtures there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +24,7 @@ def election_site(live_server):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_election_pages_are_accessible_without_console_errors(page, election_site, path):  # noqa: F811
+def test_election_pages_are_accessible_without_console_errors(page, election_site, path):
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     response = page.goto(election_site.url + path)
@@ -49,13 +41,13 @@ def test_election_pages_are_accessible_without_console_errors(page, election_sit
 
 
 @pytest.mark.parametrize("path", PAGES[:2])
-def test_readable_at_320px_without_horizontal_scroll(page, election_site, path):  # noqa: F811
+def test_readable_at_320px_without_horizontal_scroll(page, election_site, path):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(election_site.url + path)
     assert_no_horizontal_scroll(page)
 
 
-def test_turnout_chart_draws_the_official_figure(page, election_site):  # noqa: F811
+def test_turnout_chart_draws_the_official_figure(page, election_site):
     page.goto(election_site.url + DETAIL)
     assert page.locator(".chart-fill").first.get_attribute("width") == "99.47%"
     box = page.locator(".chart-fill").first.bounding_box()

@@ -1,40 +1,17 @@
-"""Real-browser fixtures: Debian's Chromium driven by Playwright, with axe-core for WCAG."""
+"""Real-browser helpers: axe-core for WCAG 2.1 AA, layout checks.
+
+The ``browser`` and ``page`` fixtures live in ``tests/conftest.py`` so every test folder shares
+one Chromium (Playwright's sync API can be started only once per process).
+"""
 
 import json
-import os
 from pathlib import Path
 
 import axe_playwright_python
-import pytest
-from playwright.sync_api import sync_playwright
 
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-# Playwright's sync API runs an event loop in the test thread; Django would refuse its ORM
-# calls there although they are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
 
 
 def axe_violations(page):
