@@ -3,10 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from portal import views
+
+FEED_CACHE_SECONDS = 300
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
@@ -14,9 +17,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("rss/", LatestArticlesFeed(), name="rss"),
-    path("rss/<slug:slug>/", CategoryFeed(), name="rss-category"),
+    # Feeds and the sitemap are the same for everyone and fetched by robots: cached briefly.
+    path(
+        "sitemap.xml",
+        cache_page(FEED_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
+    path("rss/", cache_page(FEED_CACHE_SECONDS)(LatestArticlesFeed()), name="rss"),
+    path("rss/<slug:slug>/", cache_page(FEED_CACHE_SECONDS)(CategoryFeed()), name="rss-category"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -32,9 +32,11 @@ def make_site(n_articles=1, n_photos=0, n_categories=1):
 
 
 def count_queries(client, url, django_assert_max_num_queries):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()  # measure the page itself, not a cached copy
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -233,3 +235,23 @@ def test_roles_exist():
     assert {"Biên tập viên", "Người duyệt tin", "Quản trị cổng"} <= set(
         Group.objects.values_list("name", flat=True)
     )
+
+
+def test_feeds_and_sitemap_are_cached(client, category, django_assert_num_queries):
+    factories.article(category=category, title="Tin đầu tiên")
+    for url in ["/rss/", f"/rss/{category.slug}/", "/sitemap.xml"]:
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.content == first.content
+    factories.article(category=category, title="Tin mới thêm")
+    assert "Tin mới thêm" not in client.get("/rss/").content.decode()  # until the cache expires
+
+
+def test_server_error_page_needs_no_database(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Hệ thống đang gặp sự cố" in response.content.decode()
