@@ -36,8 +36,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# awards: urlpatterns += i18n_patterns(path("", include("awards.urls")),
-#                                      prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include("awards.urls")), prefix_default_language=False)
 
 # Uploaded files: served by the web server or object storage in production; here only when
 # DEBUG is on or PORTAL_SERVE_MEDIA is set (a single-machine deployment without a proxy).
