@@ -457,6 +457,19 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         ]
     for label, value in totals:
         ws.append([None, None, cell(label, bold), cell(value, bold)])
+    if len(filters.decisions) == 1 and not filters.kind:
+        from awards.services import Reconciliation
+
+        d = filters.decisions[0]
+        rec = Reconciliation(
+            declared_collectives=d.declared_collectives,
+            declared_individuals=d.declared_individuals,
+            recorded_collectives=stats.count(collective, award=d.is_award),
+            recorded_individuals=stats.count(individual, award=d.is_award),
+        )
+        lines = rec.messages() or [_("Số đã nhập khớp với số ghi trong quyết định.")]
+        for line in lines:
+            ws.append([None, None, cell(_("Đối chiếu với quyết định"), bold), cell(line)])
     wb.save(fileobj)
     return n
 
