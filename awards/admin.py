@@ -166,6 +166,20 @@ class RecipientInline(admin.TabularInline):
     show_change_link = True
 
 
+class ReadOnlyHistoryMixin:
+    """History is for reading: without change permission, reverting (a POST) is refused.
+
+    simple-history's revert view saves a POSTed form for anyone who may *view* history; for
+    a view-only user the form has no fields, so it would still save the object and write a
+    history row and a log entry in the auditor's name.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class ExportButtonsMixin:
     """Export actions and the "export this filtered list" buttons (export permission only)."""
 
@@ -197,7 +211,7 @@ def _with(query, **extra):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ExportButtonsMixin, SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyHistoryMixin, ExportButtonsMixin, SimpleHistoryAdmin):
     list_display = [
         "display_number",
         "title",
@@ -401,7 +415,7 @@ class DecisionAdmin(ExportButtonsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(ExportButtonsMixin, SimpleHistoryAdmin):
+class RecipientAdmin(ReadOnlyHistoryMixin, ExportButtonsMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "position", "unit", "decision", "order"]
     list_filter = [
         RecipientAuthorityFilter,

@@ -171,7 +171,7 @@ def run(stdout):
             "JOIN awards_awardform f ON f.id = d.form_id "
             "JOIN awards_authority a ON a.id = d.authority_id "
             "LEFT JOIN awards_authority p ON p.id = d.proposed_by_id "
-            'ORDER BY d.date, d.proposal_date, d.id, r.kind, r."order", r.id) '
+            'ORDER BY COALESCE(d.date, d.proposal_date), d.id, r.kind, r."order", r.id) '
             "TO STDOUT WITH CSV HEADER"
         )
 

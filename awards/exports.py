@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.functions import Collate
+from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -254,9 +254,9 @@ def recipients_filter(*, filters, queryset=None):
             # Byte order: the key is hex digits, and a locale collation could reorder it.
             key = Collate("sort_key", "C")
         return qs.order_by("kind", key, "id")
+    # Decisions by date (a proposal by its tờ trình date), then each decision's own order.
     return qs.order_by(
-        "decision__date",
-        "decision__proposal_date",
+        Coalesce("decision__date", "decision__proposal_date"),
         "decision_id",
         "kind",
         "order",

@@ -10,7 +10,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -139,7 +140,12 @@ class DecisionQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("authority", "form", "proposed_by").with_recorded_counts()
+        # Explicit order: Django ignores Meta.ordering in GROUP BY (annotated) queries.
+        return (
+            self.select_related("authority", "form", "proposed_by")
+            .with_recorded_counts()
+            .order_by(*Decision._meta.ordering)
+        )
 
 
 class Decision(NFCModel):
@@ -264,11 +270,8 @@ class Decision(NFCModel):
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
-        ordering = [
-            F("date").desc(nulls_last=True),
-            F("proposal_date").desc(nulls_last=True),
-            "-id",
-        ]
+        # Newest first; a proposal is dated by its tờ trình until it is decided.
+        ordering = [Coalesce("date", "proposal_date").desc(nulls_last=True), "-id"]
         verbose_name = _("quyết định khen thưởng")
         verbose_name_plural = _("quyết định khen thưởng")
         permissions = [("export_awards", _("Xuất danh sách khen thưởng (CSV, XLSX)"))]
