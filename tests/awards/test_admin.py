@@ -223,3 +223,49 @@ def test_exportlog_admin_read_only_for_staff(client, staff_user, auditor):
     assert page.status_code == 200 and "a" * 64 in page.content.decode()
     client.force_login(staff_user)
     assert client.get(reverse("admin:awards_exportlog_add")).status_code == 403
+
+
+def _add_data(authority, form, **extra):
+    data = {
+        "title": "Về việc tặng Bằng khen",
+        "status": "decided",
+        "authority": authority.pk,
+        "form": form.pk,
+        "number": "12/QĐ-UBND",
+        "date": "05/06/2021",
+        "declared_collectives": "0",
+        "declared_individuals": "0",
+        "recipients-TOTAL_FORMS": "0",
+        "recipients-INITIAL_FORMS": "0",
+        "recipients-MIN_NUM_FORMS": "0",
+        "recipients-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+def test_staff_adds_decision_with_pdf_and_fake_pdf_is_refused(client, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.models import AwardForm
+
+    authority = Authority.objects.create(name="Ủy ban nhân dân tỉnh")
+    form = AwardForm.objects.create(name="Bằng khen")
+    client.force_login(staff_user)
+    url = reverse("admin:awards_decision_add")
+    assert client.get(url).status_code == 200
+    fake = SimpleUploadedFile("qd.pdf", b"<html>not a pdf</html>", "application/pdf")
+    response = client.post(url, _add_data(authority, form, scan=fake))
+    assert response.status_code == 200
+    assert "Tệp quét phải là tệp PDF thật" in response.content.decode()
+    assert not Decision.objects.exists()
+    # A proposal without its tờ trình number gets the Vietnamese rule, not a database error.
+    response = client.post(url, _add_data(authority, form, status="proposed", number=""))
+    assert "Đề nghị khen thưởng phải có số tờ trình." in response.content.decode()
+    real = SimpleUploadedFile("Quyết định.pdf", b"%PDF-1.5\n%test", "application/pdf")
+    response = client.post(url, _add_data(authority, form, scan=real))
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.date.isoformat() == "2021-06-05"  # d/m/Y, not m/d/Y
+    assert decision.scan.name.startswith("awards/quyet-dinh/")
+    assert decision.history.get().history_user == staff_user
