@@ -134,7 +134,9 @@ class ExportFilters:
         if self.status:
             lines.append(_("Tình trạng: %(v)s") % {"v": Decision.Status(self.status).label})
         if self.decisions:
-            numbers = ", ".join(d.number or d.proposal_number for d in self.decisions)
+            numbers = ", ".join(d.number or d.proposal_number for d in self.decisions[:50])
+            if len(self.decisions) > 50:
+                numbers += _(" … (%(n)s quyết định)") % {"n": len(self.decisions)}
             lines.append(_("Quyết định: %(v)s") % {"v": numbers})
         if self.kind:
             lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
@@ -363,9 +365,12 @@ class Stats:
         return self.counts.get((kind, award), 0)
 
 
+XLSX_CELL_MAX = 32767  # Excel refuses to open a file with a longer cell
+
+
 def _xlsx_text(value):
     if isinstance(value, str):
-        return _XLSX_ILLEGAL.sub("", value)
+        return _XLSX_ILLEGAL.sub("", value)[:XLSX_CELL_MAX]
     return value
 
 

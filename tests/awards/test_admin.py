@@ -269,3 +269,20 @@ def test_staff_adds_decision_with_pdf_and_fake_pdf_is_refused(client, staff_user
     assert decision.date.isoformat() == "2021-06-05"  # d/m/Y, not m/d/Y
     assert decision.scan.name.startswith("awards/quyet-dinh/")
     assert decision.history.get().history_user == staff_user
+
+
+def test_recipient_changelist_filters_feed_the_export(client, auditor):
+    decision = make_decision()
+    make_recipients(decision, collectives=2, individuals=3)
+    client.force_login(auditor)
+    url = reverse("admin:awards_recipient_changelist")
+    response = client.get(url, {"kind": "individual", "decision": decision.slug})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3
+    html = response.content.decode()
+    link = f"{EXPORT_URL}?kind=individual&amp;decision={decision.slug}&amp;format=xlsx"
+    assert link in html
+    export = client.get(link.replace("&amp;", "&"))
+    assert ExportLog.objects.get(pk=export["X-Export-Log"]).row_count == 3
+    for bad in ({"year": "abc"}, {"status": "x"}, {"kind": "'"}, {"decision": "khong-co"}):
+        assert client.get(url, bad).status_code in (200, 302), bad

@@ -189,3 +189,16 @@ def test_command_rejects_bad_filters_and_xlsx_without_output(db):
     with pytest.raises(CommandError, match="authority"):
         call_command("export_awards", "--authority", "khong-ton-tai", stdout=io.StringIO())
     assert not ExportLog.objects.exists()
+
+
+def test_xlsx_survives_control_characters_and_huge_cells(tmp_path):
+    decision = make_decision()
+    Recipient.objects.create(decision=decision, kind="individual", name="Tên\x07 có ký tự lạ",
+                             achievement="x" * 40000, order=1)  # fmt: skip
+    path = tmp_path / "odd.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=ExportFilters(), fileobj=fh)
+    values = list(load_workbook(path).active.iter_rows(values_only=True))
+    row = next(r for r in values if r[0] == 1)
+    assert row[2] == "Tên có ký tự lạ"
+    assert len(row[5]) == 32767

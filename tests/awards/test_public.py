@@ -121,3 +121,8 @@ def test_open_data_csv_excludes_proposals(client, django_assert_num_queries):
 def test_english_prefix_works(client, decision):
     assert client.get("/en/khen-thuong/").status_code == 200
     assert client.get(f"/en/khen-thuong/{decision.slug}/").status_code == 200
+
+
+def test_menu_links_to_commendations(client):
+    html = client.get("/").content.decode()
+    assert 'href="/khen-thuong/"' in html
