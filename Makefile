@@ -51,7 +51,7 @@ messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
 	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
 
-screenshots: install
+screenshots: demo
 	$(PY) -m tests.screenshots
 
 # Refresh requirements.lock after changing pyproject.toml's ranges (then run make test).

@@ -8,7 +8,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from elections import services
 from elections.forms import (
@@ -30,6 +29,7 @@ from elections.models import (
     TurnoutSummary,
     UnitResult,
 )
+from portal.admin_history import HistoryAdmin
 
 
 def _pct(value):
@@ -211,7 +211,7 @@ class ElectoralUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitResult)
-class UnitResultAdmin(SimpleHistoryAdmin):
+class UnitResultAdmin(HistoryAdmin):
     list_display = ["unit", "registered", "voted", "valid_ballots", "outcome"]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest__election"]
@@ -239,7 +239,7 @@ class UnitResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(SimpleHistoryAdmin):
+class CandidateAdmin(HistoryAdmin):
     list_display = ["full_name", "unit", "birth_date", "votes"]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest"]
@@ -259,7 +259,7 @@ class CandidateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TurnoutSummary)
-class TurnoutSummaryAdmin(SimpleHistoryAdmin):
+class TurnoutSummaryAdmin(HistoryAdmin):
     form = TurnoutSummaryForm
     list_display = ["election", "percentage", "areas_full", "areas_total", "source"]
     list_select_related = ["election"]
@@ -273,7 +273,7 @@ class TurnoutSummaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PollingArea)
-class PollingAreaAdmin(SimpleHistoryAdmin):
+class PollingAreaAdmin(HistoryAdmin):
     list_display = ["code", "name", "locality", "unit", "registered", "voted", "turnout"]
     list_filter = ["election"]
     list_select_related = ["unit"]

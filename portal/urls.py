@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon),
     # Feeds and the sitemap are the same for everyone and fetched by robots: cached briefly.
     path(
         "sitemap.xml",
@@ -32,11 +33,10 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
     path("", include("elections.urls")),
+    path("", include("awards.urls")),
     prefix_default_language=False,
 )
 
-# awards: urlpatterns += i18n_patterns(path("", include("awards.urls")),
-#                                      prefix_default_language=False)
 
 # Uploaded files: served by the web server or object storage in production; here only when
 # DEBUG is on or PORTAL_SERVE_MEDIA is set (a single-machine deployment without a proxy).

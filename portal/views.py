@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -55,3 +56,8 @@ def page_not_found(request, exception=None):
 def media(request, path):
     """Uploaded files, for a single machine without a web server in front (see README)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, files)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

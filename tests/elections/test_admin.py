@@ -173,3 +173,25 @@ def test_body_search_matches_decision_number_variants(client, staff):
     response = client.get(reverse("admin:elections_body_changelist"), {"q": "522/QĐ-TU"})
     names = [body.name for body in response.context["cl"].result_list]
     assert names == ["Ban Chỉ đạo bầu cử tỉnh"]
+
+
+def test_view_only_user_cannot_revert_history(client, make_user):
+    """A revert is a write: viewing history is not enough (portal.admin_history)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.elections import helpers
+
+    candidate = helpers.candidate(helpers.unit(), 500, name="Người ứng cử gốc")
+    candidate.full_name = "Người ứng cử đã sửa"
+    candidate.save()
+    viewer = make_user("viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_candidate"))
+    client.force_login(viewer)
+    first = candidate.history.order_by("history_id").first()
+    url = reverse("admin:elections_candidate_simple_history", args=[candidate.pk, first.pk])
+    assert client.get(url).status_code == 200
+    before = candidate.history.count()
+    assert client.post(url, {}).status_code == 403
+    candidate.refresh_from_db()
+    assert candidate.full_name == "Người ứng cử đã sửa"
+    assert candidate.history.count() == before

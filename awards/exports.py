@@ -1,0 +1,564 @@
+"""Recipient exports: streaming CSV and write-only XLSX, with filters, and the export log.
+
+Both formats read the rows with one query (``values_list`` through ``iterator()``), so memory
+stays flat whatever the number of rows, and the SHA-256 of the bytes is computed as they are
+produced. Cells are never interpreted by a spreadsheet: CSV cells that start with ``= + - @``,
+a tab or a carriage return get a leading apostrophe (the OWASP/pretix rule); XLSX cells are
+written as strings.
+"""
+
+import csv
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Collate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
+from portal.text import nfc
+
+BOM = "\ufeff"
+CSV_CHUNK_ROWS = 500
+ITERATOR_CHUNK = 2000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+ORDER_DECISION = "decision"
+ORDER_NAME = "name"
+ORDERS = {
+    ORDER_DECISION: gettext_lazy("Theo quyết định, rồi số thứ tự trong quyết định"),
+    ORDER_NAME: gettext_lazy("Theo tên (thứ tự chữ cái tiếng Việt)"),
+}
+
+# (header, values_list field or None for computed)
+_FIELDS = [
+    "kind",
+    "name",
+    "position",
+    "unit",
+    "achievement",
+    "decision__reason",
+    "decision__form__name",
+    "decision__authority__name",
+    "decision__authority__kind",
+    "decision__status",
+    "decision__number",
+    "decision__date",
+    "decision__signer_name",
+    "decision__signer_title",
+    "decision__proposal_number",
+    "decision__proposal_date",
+    "decision__proposed_by__name",
+    "decision__event",
+    "order",
+    "decision__slug",
+]
+
+HEADERS = [
+    gettext_lazy("STT"),
+    gettext_lazy("Loại"),
+    gettext_lazy("Họ và tên / Tên tập thể"),
+    gettext_lazy("Chức vụ"),
+    gettext_lazy("Đơn vị"),
+    gettext_lazy("Nội dung thành tích"),
+    gettext_lazy("Hình thức khen thưởng"),
+    gettext_lazy("Cơ quan khen thưởng"),
+    gettext_lazy("Khối"),
+    gettext_lazy("Tình trạng"),
+    gettext_lazy("Số quyết định"),
+    gettext_lazy("Ngày quyết định"),
+    gettext_lazy("Người ký"),
+    gettext_lazy("Chức vụ người ký"),
+    gettext_lazy("Số tờ trình đề nghị"),
+    gettext_lazy("Ngày tờ trình"),
+    gettext_lazy("Cơ quan đề nghị"),
+    gettext_lazy("Đợt / phong trào"),
+    gettext_lazy("Năm"),
+    gettext_lazy("STT trong quyết định"),
+    gettext_lazy("Mã quyết định trên cổng"),
+]
+DATE_COLUMNS = {11, 15}  # zero-based positions in HEADERS
+
+
+@dataclass
+class ExportFilters:
+    """Validated export filters. Unknown or malformed values are dropped, never an error."""
+
+    authority: Authority | None = None
+    form: AwardForm | None = None
+    year: int | None = None
+    status: str | None = None
+    decisions: list = field(default_factory=list)
+    kind: str | None = None
+    order: str = ORDER_DECISION
+    ignored: list = field(default_factory=list)
+
+    def as_log(self):
+        """A JSON-ready description (slugs and labels) stored in the export log."""
+        data = {"order": self.order}
+        if self.authority:
+            data["authority"] = self.authority.slug
+        if self.form:
+            data["form"] = self.form.slug
+        if self.year:
+            data["year"] = self.year
+        if self.status:
+            data["status"] = self.status
+        if self.decisions:
+            data["decision"] = [d.slug for d in self.decisions]
+        if self.kind:
+            data["kind"] = self.kind
+        if self.ignored:
+            data["ignored"] = self.ignored
+        return data
+
+    def describe(self):
+        """Human-readable filter lines for the XLSX title block."""
+        lines = []
+        if self.authority:
+            lines.append(_("Cơ quan khen thưởng: %(v)s") % {"v": self.authority.name})
+        if self.form:
+            lines.append(_("Hình thức: %(v)s") % {"v": self.form.name})
+        if self.year:
+            lines.append(_("Năm: %(v)s") % {"v": self.year})
+        if self.status:
+            lines.append(_("Tình trạng: %(v)s") % {"v": Decision.Status(self.status).label})
+        if self.decisions:
+            numbers = ", ".join(d.number or d.proposal_number for d in self.decisions[:50])
+            if len(self.decisions) > 50:
+                numbers += _(" … (%(n)s quyết định)") % {"n": len(self.decisions)}
+            lines.append(_("Quyết định: %(v)s") % {"v": numbers})
+        if self.kind:
+            lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
+        if not lines:
+            lines.append(_("Không lọc: toàn bộ danh sách."))
+        lines.append(_("Sắp xếp: %(v)s") % {"v": ORDERS[self.order]})
+        return lines
+
+
+def _first(data, key):
+    value = data.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None:
+        return ""
+    return nfc(str(value)).strip()[:200]
+
+
+def _many(data, key):
+    if hasattr(data, "getlist"):
+        values = data.getlist(key)
+    else:
+        value = data.get(key)
+        values = value if isinstance(value, (list, tuple)) else [value] if value else []
+    out = []
+    for value in values:
+        for part in str(value).split(","):
+            part = nfc(part).strip()[:200]
+            if part:
+                out.append(part)
+    return out[:500]
+
+
+def filters_parse(*, data):
+    """Build :class:`ExportFilters` from a query dict or a plain dict (command options).
+
+    ``authority``, ``form`` and ``decision`` are slugs (a decision also by id); ``year`` is a
+    four-digit year; ``status``, ``kind`` and ``order`` are choice values. At most one query
+    per given filter, whatever the number of rows.
+    """
+    filters = ExportFilters()
+    value = _first(data, "authority")
+    if value:
+        filters.authority = Authority.objects.filter(slug=value).first()
+        if filters.authority is None:
+            filters.ignored.append("authority")
+    value = _first(data, "form")
+    if value:
+        filters.form = AwardForm.objects.filter(slug=value).first()
+        if filters.form is None:
+            filters.ignored.append("form")
+    value = _first(data, "year")
+    if value:
+        if value.isdigit() and 1900 <= int(value) <= 2200:
+            filters.year = int(value)
+        else:
+            filters.ignored.append("year")
+    value = _first(data, "status")
+    if value:
+        if value in Decision.Status.values:
+            filters.status = value
+        else:
+            filters.ignored.append("status")
+    value = _first(data, "kind")
+    if value:
+        if value in Recipient.Kind.values:
+            filters.kind = value
+        else:
+            filters.ignored.append("kind")
+    value = _first(data, "order")
+    if value:
+        if value in ORDERS:
+            filters.order = value
+        else:
+            filters.ignored.append("order")
+    wanted = _many(data, "decision")
+    if wanted:
+        ids = [int(v) for v in wanted if v.isdigit() and len(v) < 12]
+        slugs = [v for v in wanted if not v.isdigit()]
+        found = list(
+            Decision.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs)).select_related(
+                "authority", "form", "proposed_by"
+            )
+        )
+        filters.decisions = found
+        if len(found) < len(set(wanted)):
+            filters.ignored.append("decision")
+    return filters
+
+
+def decision_year_q(year, prefix=""):
+    """Decisions of ``year``: by decision date, or by proposal date when not yet decided."""
+    return Q(**{f"{prefix}date__year": year}) | Q(
+        **{f"{prefix}date__isnull": True, f"{prefix}proposal_date__year": year}
+    )
+
+
+def recipients_filter(*, filters, queryset=None):
+    qs = Recipient.objects.all() if queryset is None else queryset
+    if filters.authority:
+        qs = qs.filter(decision__authority=filters.authority)
+    if filters.form:
+        qs = qs.filter(decision__form=filters.form)
+    if filters.year:
+        qs = qs.filter(decision_year_q(filters.year, "decision__"))
+    if filters.status == Decision.Status.DECIDED:
+        qs = qs.awarded()
+    elif filters.status == Decision.Status.PROPOSED:
+        qs = qs.filter(~Q(decision__status=Decision.Status.DECIDED) | Q(decision__number=""))
+    if filters.decisions:
+        qs = qs.filter(decision__in=filters.decisions)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.order == ORDER_NAME:
+        key = "sort_key"
+        if connection.vendor == "postgresql":
+            # Byte order: the key is hex digits, and a locale collation could reorder it.
+            key = Collate("sort_key", "C")
+        return qs.order_by("kind", key, "id")
+    # Decisions by date (a proposal by its tờ trình date), then each decision's own order.
+    return qs.order_by(
+        Coalesce("decision__date", "decision__proposal_date"),
+        "decision_id",
+        "kind",
+        "order",
+        "id",
+    )
+
+
+def export_rows(*, filters, queryset=None):
+    """Yield one list of cell values per recipient (dates as ``date``), in export order."""
+    qs = recipients_filter(filters=filters, queryset=queryset).values_list(*_FIELDS)
+    kinds = {value: str(label) for value, label in Recipient.Kind.choices}
+    authority_kinds = {value: str(label) for value, label in Authority.Kind.choices}
+    statuses = {value: str(label) for value, label in Decision.Status.choices}
+    decided = Decision.Status.DECIDED
+    for n, row in enumerate(qs.iterator(chunk_size=ITERATOR_CHUNK), start=1):
+        (kind, name, position, unit, achievement, reason, form, authority, authority_kind,
+         status, number, date, signer, signer_title, proposal_number, proposal_date,
+         proposed_by, event, order, slug) = row  # fmt: skip
+        is_award = status == decided and bool(number)
+        if is_award:
+            year = date.year if date else ""
+        else:
+            day = proposal_date or date
+            year = day.year if day else ""
+        yield [
+            n,
+            kinds.get(kind, kind),
+            name,
+            position,
+            unit,
+            achievement or reason,
+            form,
+            authority,
+            authority_kinds.get(authority_kind, authority_kind),
+            statuses[decided] if is_award else statuses[Decision.Status.PROPOSED],
+            number if is_award else "",
+            date if is_award else None,
+            signer,
+            signer_title,
+            proposal_number,
+            proposal_date,
+            proposed_by or "",
+            event,
+            year,
+            order,
+            slug,
+            # Not written: used for the totals.
+            (kind, is_award),
+        ]
+
+
+def csv_safe(value):
+    """Neutralise a cell a spreadsheet would run as a formula (leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return csv_safe(value)
+
+
+class _Line:
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+
+def csv_chunks(*, rows, stats=None):
+    """Yield the CSV file as UTF-8 byte chunks: BOM, header, then rows (``\\r\\n`` lines)."""
+    buffer = _Line()
+    writer = csv.writer(buffer)
+    buffer.parts.append(BOM)
+    writer.writerow([str(h) for h in HEADERS])
+    for row in rows:
+        if stats is not None:
+            stats.add(row[-1])
+        writer.writerow([_csv_value(v) for v in row[:-1]])
+        if len(buffer.parts) >= CSV_CHUNK_ROWS:
+            yield "".join(buffer.parts).encode("utf-8")
+            buffer.parts.clear()
+    if buffer.parts:
+        yield "".join(buffer.parts).encode("utf-8")
+
+
+class Stats:
+    """Counts rows while they stream: per kind, awards and proposals apart."""
+
+    def __init__(self):
+        self.rows = 0
+        self.counts = {}
+
+    def add(self, marker):
+        self.rows += 1
+        self.counts[marker] = self.counts.get(marker, 0) + 1
+
+    def count(self, kind, *, award=True):
+        return self.counts.get((kind, award), 0)
+
+
+XLSX_CELL_MAX = 32767  # Excel refuses to open a file with a longer cell
+
+
+def _xlsx_text(value):
+    if isinstance(value, str):
+        return _XLSX_ILLEGAL.sub("", value)[:XLSX_CELL_MAX]
+    return value
+
+
+def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
+    """Write the XLSX (write-only mode: rows go to disk, not memory) to ``fileobj``."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_("Khen thưởng")[:31])
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=14)
+
+    def cell(value, font=None, number_format=None, as_text=False):
+        c = WriteOnlyCell(ws, value=_xlsx_text(value))
+        if font is not None:
+            c.font = font
+        if number_format:
+            c.number_format = number_format
+        if as_text and isinstance(value, str):
+            c.data_type = "s"
+        return c
+
+    top = [[cell(_("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"), title_font)]]
+    now = timezone.localtime()
+    generated = _("Xuất lúc %(when)s") % {"when": now.strftime("%d/%m/%Y %H:%M")}
+    if user_label:
+        generated += " – " + _("người xuất: %(who)s") % {"who": user_label}
+    top.append([cell(generated)])
+    top.append([cell(_("Bộ lọc đã dùng"), bold)])
+    top.extend([[cell(line)] for line in filters.describe()])
+    if len(filters.decisions) == 1:
+        d = filters.decisions[0]
+        top.append([cell(_("Thông tin quyết định"), bold)])
+        meta = [
+            (_("Trích yếu"), d.title),
+            (_("Tình trạng"), d.get_status_display()),
+            (_("Số quyết định"), d.number if d.is_award else ""),
+            (_("Ngày quyết định"), d.date if d.is_award else None),
+            (_("Cơ quan khen thưởng"), d.authority.name),
+            (_("Hình thức khen thưởng"), d.form.name),
+            (_("Người ký"), " – ".join(x for x in (d.signer_title, d.signer_name) if x)),
+            (_("Số tờ trình đề nghị"), d.proposal_number),
+            (_("Ngày tờ trình"), d.proposal_date),
+            (_("Lý do"), d.reason),
+            (_("Đợt / phong trào"), d.event),
+            (_("Số tập thể theo quyết định"), d.declared_collectives),
+            (_("Số cá nhân theo quyết định"), d.declared_individuals),
+        ]
+        for label, value in meta:
+            fmt = "DD/MM/YYYY" if isinstance(value, datetime.date) else None
+            top.append([cell(label), cell(value, number_format=fmt, as_text=True)])
+    top.append([])
+    header_row = len(top) + 1
+    # Panes freeze below the header and right of the name column.
+    ws.freeze_panes = f"D{header_row + 1}"
+    widths = [6, 10, 32, 24, 32, 40, 22, 26, 16, 18, 16, 14, 22, 22, 16, 14, 22, 30, 8, 10, 30]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in top:
+        ws.append(row)
+    ws.append([cell(str(h), bold) for h in HEADERS])
+    n = 0
+    for row in rows:
+        n += 1
+        stats.add(row[-1])
+        out = []
+        for i, value in enumerate(row[:-1]):
+            if i in DATE_COLUMNS:
+                out.append(cell(value, number_format="DD/MM/YYYY") if value else None)
+            elif isinstance(value, str) and value.startswith("="):
+                out.append(cell(value, as_text=True))  # text, never a formula
+            else:
+                out.append(_xlsx_text(value))
+        ws.append(out)
+    last = header_row + n
+    if n:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(HEADERS))}{last}"
+    ws.append([])
+    collective, individual = Recipient.Kind.COLLECTIVE, Recipient.Kind.INDIVIDUAL
+    totals = [
+        (_("Tổng số tập thể được khen thưởng"), stats.count(collective)),
+        (_("Tổng số cá nhân được khen thưởng"), stats.count(individual)),
+        (_("Tổng cộng được khen thưởng"), stats.count(collective) + stats.count(individual)),
+    ]
+    proposed_c = stats.count(collective, award=False)
+    proposed_i = stats.count(individual, award=False)
+    if proposed_c or proposed_i:
+        totals += [
+            (_("Tập thể được đề nghị (chưa có quyết định, không tính ở trên)"), proposed_c),
+            (_("Cá nhân được đề nghị (chưa có quyết định, không tính ở trên)"), proposed_i),
+        ]
+    for label, value in totals:
+        ws.append([None, None, cell(label, bold), cell(value, bold)])
+    if len(filters.decisions) == 1 and not filters.kind:
+        from awards.services import Reconciliation
+
+        d = filters.decisions[0]
+        rec = Reconciliation(
+            declared_collectives=d.declared_collectives,
+            declared_individuals=d.declared_individuals,
+            recorded_collectives=stats.count(collective, award=d.is_award),
+            recorded_individuals=stats.count(individual, award=d.is_award),
+        )
+        lines = rec.messages() or [_("Số đã nhập khớp với số ghi trong quyết định.")]
+        for line in lines:
+            ws.append([None, None, cell(_("Đối chiếu với quyết định"), bold), cell(line)])
+    wb.save(fileobj)
+    return n
+
+
+class HashingWriter:
+    """A write-only binary file wrapper that hashes and counts what passes through."""
+
+    def __init__(self, target):
+        self.target = target
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data):
+        self.sha.update(data)
+        self.size += len(data)
+        return self.target.write(data)
+
+    def flush(self):
+        if hasattr(self.target, "flush"):
+            self.target.flush()
+
+
+def file_sha256(fileobj, *, chunk_size=1024 * 1024):
+    fileobj.seek(0)
+    sha = hashlib.sha256()
+    while chunk := fileobj.read(chunk_size):
+        sha.update(chunk)
+    fileobj.seek(0)
+    return sha.hexdigest()
+
+
+def file_name_for(*, fmt, filters, when=None):
+    when = when or timezone.localtime()
+    parts = ["khen-thuong"]
+    if filters.year:
+        parts.append(str(filters.year))
+    if len(filters.decisions) == 1:
+        parts.append(filters.decisions[0].slug[:60])
+    parts.append(when.strftime("%Y%m%d-%H%M%S"))
+    return "-".join(parts) + f".{fmt}"
+
+
+def export_log_start(*, user, source, fmt, filters, file_name):
+    username = getattr(user, "get_username", lambda: "")() if user is not None else ""
+    return ExportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=username,
+        source=source,
+        format=fmt,
+        filters=filters.as_log(),
+        file_name=file_name,
+    )
+
+
+def export_log_finish(*, log, row_count, sha256):
+    log.row_count = row_count
+    log.sha256 = sha256
+    log.completed_at = timezone.now()
+    log.save(update_fields=["row_count", "sha256", "completed_at"])
+    return log
+
+
+def csv_export_stream(*, filters, log=None, queryset=None):
+    """The CSV as byte chunks; when the last chunk is out, the log gets the count and hash."""
+    stats = Stats()
+    sha = hashlib.sha256()
+    for chunk in csv_chunks(rows=export_rows(filters=filters, queryset=queryset), stats=stats):
+        sha.update(chunk)
+        yield chunk
+    if log is not None:
+        export_log_finish(log=log, row_count=stats.rows, sha256=sha.hexdigest())
+
+
+def xlsx_export(*, filters, fileobj, log=None, user_label="", queryset=None):
+    """Write the XLSX to a seekable binary ``fileobj``; log the count and the file's hash."""
+    stats = Stats()
+    xlsx_write(
+        rows=export_rows(filters=filters, queryset=queryset),
+        fileobj=fileobj,
+        filters=filters,
+        stats=stats,
+        user_label=user_label,
+    )
+    digest = file_sha256(fileobj)
+    if log is not None:
+        export_log_finish(log=log, row_count=stats.rows, sha256=digest)
+    return stats.rows, digest

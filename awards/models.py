@@ -1,0 +1,466 @@
+"""Commendations: who commends (authorities), with what (forms), by which decision, whom.
+
+A decision is either *proposed* (đề nghị: the province asks a higher authority, e.g. the Prime
+Minister, with a tờ trình number) or *decided* (a quyết định with its own number and date).
+Only decided decisions with a number count as awards.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from awards.text import SORT_KEY_MAX_LENGTH, name_sort_key
+from portal.models import NFCModel
+from portal.text import normalize_document_number, unique_slug
+
+PDF_MAGIC = b"%PDF-"
+
+
+def scan_max_bytes():
+    return getattr(settings, "AWARDS_SCAN_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def validate_pdf(value):
+    """The scanned decision must really be a PDF (magic bytes), and not too big."""
+    size = getattr(value, "size", 0) or 0
+    if size > scan_max_bytes():
+        limit = scan_max_bytes() // (1024 * 1024)
+        raise ValidationError(
+            _("Tệp quét quá lớn: tối đa %(limit)s MB."), code="too_big", params={"limit": limit}
+        )
+    try:
+        value.open("rb")
+        position = value.tell()
+        head = value.read(len(PDF_MAGIC))
+        value.seek(position)
+    except (OSError, ValueError) as exc:
+        raise ValidationError(_("Không đọc được tệp quét."), code="unreadable") from exc
+    if isinstance(head, str):
+        head = head.encode("latin-1", "replace")
+    if head != PDF_MAGIC:
+        raise ValidationError(
+            _("Tệp quét phải là tệp PDF thật (nội dung không bắt đầu bằng “%PDF-”)."),
+            code="not_pdf",
+        )
+
+
+def scan_upload_to(instance, filename):
+    # The uploaded name is never kept: it may carry personal data or path tricks.
+    return f"awards/quyet-dinh/{secrets.token_hex(16)}.pdf"
+
+
+class Authority(NFCModel):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Tổ chức Đảng")
+        STATE = "state", _("Cơ quan Nhà nước")
+        OTHER = "other", _("Khác (Mặt trận, đoàn thể…)")
+
+    name = models.CharField(
+        _("tên cơ quan"),
+        max_length=200,
+        unique=True,
+        help_text=_("Viết đầy đủ, ví dụ “Ban Thường vụ Tỉnh ủy”, “Ủy ban nhân dân tỉnh”."),
+    )
+    short_name = models.CharField(
+        _("tên viết tắt"), max_length=50, blank=True, help_text=_("Ví dụ “BTV Tỉnh ủy”.")
+    )
+    kind = models.CharField(
+        _("khối"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.STATE,
+        help_text=_("Khen thưởng của Đảng theo quy định của Đảng; của Nhà nước theo Luật TĐKT."),
+    )
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("thứ tự"), default=0, help_text=_("Số nhỏ đứng trước trong bộ lọc.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("cơ quan khen thưởng")
+        verbose_name_plural = _("cơ quan khen thưởng")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Authority, self.name, instance=self, max_length=120)
+        super().save(*args, **kwargs)
+
+
+class AwardForm(NFCModel):
+    name = models.CharField(
+        _("hình thức khen thưởng"),
+        max_length=200,
+        unique=True,
+        help_text=_("Ví dụ “Bằng khen”, “Giấy khen”, “Huân chương Lao động hạng Ba”."),
+    )
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(AwardForm, self.name, instance=self, max_length=120)
+        super().save(*args, **kwargs)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def awards(self):
+        """Decisions that count as awards: decided and numbered (never a mere proposal)."""
+        return self.filter(status=Decision.Status.DECIDED).exclude(number="")
+
+    def proposals(self):
+        return self.exclude(pk__in=self.awards().values("pk"))
+
+    def with_recorded_counts(self):
+        return self.annotate(
+            recorded_collectives=Count(
+                "recipients", filter=Q(recipients__kind=Recipient.Kind.COLLECTIVE)
+            ),
+            recorded_individuals=Count(
+                "recipients", filter=Q(recipients__kind=Recipient.Kind.INDIVIDUAL)
+            ),
+        )
+
+    def for_listing(self):
+        # Explicit order: Django ignores Meta.ordering in GROUP BY (annotated) queries.
+        return (
+            self.select_related("authority", "form", "proposed_by")
+            .with_recorded_counts()
+            .order_by(*Decision._meta.ordering)
+        )
+
+
+class Decision(NFCModel):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đề nghị (chưa có quyết định)")
+        DECIDED = "decided", _("Đã có quyết định")
+
+    title = models.CharField(
+        _("trích yếu"),
+        max_length=400,
+        help_text=_(
+            "Như trên văn bản, ví dụ “Về việc tặng Bằng khen cho các tập thể, cá nhân có thành "
+            "tích xuất sắc trong công tác bầu cử”."
+        ),
+    )
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DECIDED,
+        help_text=_(
+            "“Đề nghị”: tỉnh mới trình cấp trên (chưa tính là đã khen thưởng). Chuyển sang “Đã có "
+            "quyết định” khi có số và ngày quyết định."
+        ),
+    )
+    number = models.CharField(
+        _("số quyết định"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ghi đúng như văn bản: “1234/QĐ-UBND”, “522-QĐ/TU”. Để trống nếu mới đề nghị."),
+    )
+    number_normalized = models.CharField(
+        _("số quyết định (chuẩn hóa)"), max_length=60, blank=True, editable=False, db_index=True
+    )
+    date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    proposal_number = models.CharField(
+        _("số tờ trình đề nghị"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ví dụ “1134/TTr-UBND”. Bắt buộc khi tình trạng là “Đề nghị”."),
+    )
+    proposal_date = models.DateField(_("ngày tờ trình"), null=True, blank=True)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("cơ quan khen thưởng"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        help_text=_(
+            "Cơ quan ra (hoặc sẽ ra) quyết định. Với đề nghị lên Thủ tướng, chọn “Thủ tướng "
+            "Chính phủ”."
+        ),
+    )
+    proposed_by = models.ForeignKey(
+        Authority,
+        verbose_name=_("cơ quan đề nghị"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        null=True,
+        blank=True,
+        help_text=_("Cơ quan trình đề nghị (nếu có), ví dụ “Ủy ban nhân dân tỉnh”."),
+    )
+    form = models.ForeignKey(
+        AwardForm,
+        verbose_name=_("hình thức khen thưởng"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    signer_title = models.CharField(
+        _("chức vụ người ký"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ “Chủ tịch”, “KT. Chủ tịch – Phó Chủ tịch”, “T/M Ban Thường vụ”."),
+    )
+    reason = models.TextField(
+        _("lý do khen thưởng"),
+        blank=True,
+        help_text=_("Ví dụ “Đã có thành tích xuất sắc trong công tác tổ chức bầu cử …”."),
+    )
+    event = models.CharField(
+        _("đợt / phong trào"),
+        max_length=300,
+        blank=True,
+        help_text=_("Sự kiện được khen thưởng, ví dụ cuộc bầu cử ĐBQH khóa XV và HĐND các cấp."),
+    )
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("bài viết liên quan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="award_decisions",
+    )
+    scan = models.FileField(
+        _("bản quét (PDF)"),
+        upload_to=scan_upload_to,
+        max_length=200,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("Chỉ tệp PDF, tối đa 20 MB. Tên tệp được đặt lại ngẫu nhiên khi lưu."),
+    )
+    declared_collectives = models.PositiveIntegerField(
+        _("số tập thể theo quyết định"),
+        default=0,
+        help_text=_("Số ghi trong văn bản (ví dụ 20). Dùng để đối chiếu với danh sách đã nhập."),
+    )
+    declared_individuals = models.PositiveIntegerField(
+        _("số cá nhân theo quyết định"), default=0, help_text=_("Số ghi trong văn bản.")
+    )
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=150,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tạo tự động từ số quyết định (hoặc số tờ trình) và trích yếu."),
+    )
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử quyết định"))
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        # Newest first; a proposal is dated by its tờ trình until it is decided.
+        ordering = [Coalesce("date", "proposal_date").desc(nulls_last=True), "-id"]
+        verbose_name = _("quyết định khen thưởng")
+        verbose_name_plural = _("quyết định khen thưởng")
+        permissions = [("export_awards", _("Xuất danh sách khen thưởng (CSV, XLSX)"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="proposed") | (~Q(number="") & Q(date__isnull=False)),
+                name="awards_decision_decided_has_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="decided")
+                | (~Q(proposal_number="") & Q(proposal_date__isnull=False)),
+                name="awards_decision_proposal_has_number_and_date",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "number_normalized"],
+                condition=~Q(number_normalized=""),
+                name="awards_decision_number_unique_per_authority",
+            ),
+        ]
+
+    def __str__(self):
+        if self.is_award:
+            return f"{self.number} – {self.title}"
+        return f"{_('Đề nghị')} {self.proposal_number} – {self.title}"
+
+    @property
+    def is_award(self):
+        return self.status == self.Status.DECIDED and bool(self.number)
+
+    @property
+    def is_proposal(self):
+        return not self.is_award
+
+    @property
+    def year(self):
+        day = self.date if self.is_award else (self.proposal_date or self.date)
+        return day.year if day else None
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.DECIDED:
+            if not (self.number or "").strip():
+                errors["number"] = _("Quyết định đã ban hành phải có số quyết định.")
+            if not self.date:
+                errors["date"] = _("Quyết định đã ban hành phải có ngày quyết định.")
+        else:
+            if not (self.proposal_number or "").strip():
+                errors["proposal_number"] = _("Đề nghị khen thưởng phải có số tờ trình.")
+            if not self.proposal_date:
+                errors["proposal_date"] = _("Đề nghị khen thưởng phải có ngày tờ trình.")
+        normalized = normalize_document_number(self.number)
+        if normalized and self.authority_id:
+            clash = Decision.objects.filter(
+                authority_id=self.authority_id, number_normalized=normalized
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                errors.setdefault(
+                    "number",
+                    _("Cơ quan này đã có quyết định số %(number)s.") % {"number": self.number},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.number = (self.number or "").strip()
+        self.number_normalized = normalize_document_number(self.number)
+        if not self.slug:
+            base = self.number or self.proposal_number or ""
+            self.slug = unique_slug(
+                Decision, f"{base} {self.title}".strip(), instance=self, max_length=150
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("awards:detail", kwargs={"slug": self.slug})
+
+
+class RecipientQuerySet(models.QuerySet):
+    def awarded(self):
+        """Recipients counted as commended: their decision is decided and numbered."""
+        return self.filter(decision__status=Decision.Status.DECIDED).exclude(decision__number="")
+
+
+class Recipient(NFCModel):
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", _("Tập thể")
+        INDIVIDUAL = "individual", _("Cá nhân")
+
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("quyết định"),
+        on_delete=models.CASCADE,
+        related_name="recipients",
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    name = models.CharField(
+        _("họ và tên / tên tập thể"),
+        max_length=300,
+        help_text=_("Ghi đúng như trong quyết định, không kèm “Ông/Bà”."),
+    )
+    position = models.CharField(
+        _("chức vụ"), max_length=300, blank=True, help_text=_("Như ghi trong quyết định.")
+    )
+    unit = models.CharField(
+        _("đơn vị"),
+        max_length=300,
+        blank=True,
+        help_text=_("Cơ quan, đơn vị như ghi trong quyết định (giữ nguyên dù sau này đổi tên)."),
+    )
+    achievement = models.TextField(
+        _("nội dung thành tích"),
+        blank=True,
+        help_text=_("Để trống nếu giống lý do chung của quyết định."),
+    )
+    order = models.PositiveIntegerField(
+        _("số thứ tự trong quyết định"), default=0, help_text=_("STT trong danh sách kèm theo.")
+    )
+    sort_key = models.CharField(
+        max_length=SORT_KEY_MAX_LENGTH, editable=False, db_index=True, default=""
+    )
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử người được khen"))
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "kind", "order", "id"]
+        verbose_name = _("tập thể, cá nhân được khen")
+        verbose_name_plural = _("tập thể, cá nhân được khen")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="awards_recipient_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.name or "").strip():
+            raise ValidationError({"name": _("Cần ghi họ và tên hoặc tên tập thể.")})
+
+    def compute_sort_key(self):
+        return name_sort_key(self.name, person=self.kind == self.Kind.INDIVIDUAL)
+
+    def save(self, *args, **kwargs):
+        self.name = (self.name or "").strip()
+        self.sort_key = self.compute_sort_key()
+        super().save(*args, **kwargs)
+
+
+class ExportLog(NFCModel):
+    """One row per export: enough to prove later which file came from where."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Trang quản trị")
+        COMMAND = "command", _("Lệnh manage.py export_awards")
+
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("tên đăng nhập"), max_length=150, blank=True, help_text=_("Giữ lại dù tài khoản bị xóa.")
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    format = models.CharField(_("định dạng"), max_length=5, choices=Format.choices)
+    filters = models.JSONField(_("bộ lọc"), default=dict, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    sha256 = models.CharField(
+        _("SHA-256"),
+        max_length=64,
+        blank=True,
+        help_text=_("Trống nghĩa là việc tải xuống bị ngắt giữa chừng."),
+    )
+    completed_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("nhật ký xuất dữ liệu")
+        verbose_name_plural = _("nhật ký xuất dữ liệu")
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.username or '—'} {self.file_name}"

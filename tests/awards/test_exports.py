@@ -1,0 +1,204 @@
+import csv
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from awards.exports import (
+    BOM,
+    ExportFilters,
+    csv_export_stream,
+    csv_safe,
+    export_rows,
+    filters_parse,
+    xlsx_export,
+)
+from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
+from tests.awards.conftest import make_decision, make_recipients
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(data):
+    assert data.startswith(BOM.encode("utf-8"))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def export_csv(filters=None):
+    return b"".join(csv_export_stream(filters=filters or ExportFilters()))
+
+
+@pytest.fixture
+def two_authorities():
+    party = Authority.objects.create(name="Ban Thường vụ Tỉnh ủy", kind=Authority.Kind.PARTY)
+    state = Authority.objects.create(name="Ủy ban nhân dân tỉnh", kind=Authority.Kind.STATE)
+    bk = AwardForm.objects.create(name="Bằng khen")
+    gk = AwardForm.objects.create(name="Giấy khen")
+    a = make_decision(authority=party, form=bk, number="901-QĐ/TU", date=datetime.date(2021, 6, 23))
+    b = make_decision(authority=state, form=gk, number="15/QĐ-UBND", date=datetime.date(2022, 3, 1))
+    p = make_decision(authority=state, form=bk, status=Decision.Status.PROPOSED)
+    make_recipients(a, collectives=2, individuals=2, names=["Trần Văn Đức", "Lê Thị Ánh"])
+    make_recipients(b, individuals=1, names=["Đỗ Văn An"])
+    make_recipients(p, collectives=1)
+    return a, b, p
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_cells_are_neutralised(trigger):
+    assert csv_safe(f"{trigger}cmd|' /C calc'!A0") == f"'{trigger}cmd|' /C calc'!A0"
+    assert csv_safe("Nguyễn Văn A") == "Nguyễn Văn A"
+    assert csv_safe(12) == 12
+
+
+def test_csv_has_bom_header_and_escaped_cells():
+    decision = make_decision()
+    Recipient.objects.create(decision=decision, kind="individual", name='=HYPERLINK("http://x")',
+                             unit="+84 912", position="@SUM(A1)", order=1)  # fmt: skip
+    data = export_csv()
+    rows = read_csv(data)
+    assert rows[0][:3] == ["STT", "Loại", "Họ và tên / Tên tập thể"]
+    assert rows[1][2] == '\'=HYPERLINK("http://x")'
+    assert rows[1][3] == "'@SUM(A1)"
+    assert rows[1][4] == "'+84 912"
+    assert rows[1][11] == "2021-06-22"
+    assert b"\r\n" in data
+
+
+def test_filters_by_authority_form_year_status_kind_and_decision(two_authorities):
+    a, b, _p = two_authorities
+    names = lambda f: [r[2] for r in export_rows(filters=f)]  # noqa: E731
+    assert len(names(ExportFilters())) == 6
+    assert len(names(ExportFilters(authority=a.authority))) == 4
+    assert names(ExportFilters(form=b.form)) == ["Đỗ Văn An"]
+    assert names(ExportFilters(year=2022)) == ["Đỗ Văn An"]
+    assert len(names(ExportFilters(year=2021))) == 5  # the proposal counts by its tờ trình date
+    assert len(names(ExportFilters(status="decided"))) == 5
+    assert names(ExportFilters(status="proposed")) == ["Ban bầu cử xã 1"]
+    assert names(ExportFilters(kind="individual", decisions=[a])) == ["Trần Văn Đức", "Lê Thị Ánh"]
+
+
+def test_two_orders(two_authorities):
+    by_decision = [r[2] for r in export_rows(filters=ExportFilters(kind="individual"))]
+    assert by_decision == ["Trần Văn Đức", "Lê Thị Ánh", "Đỗ Văn An"]
+    by_name = [r[2] for r in export_rows(filters=ExportFilters(kind="individual", order="name"))]
+    assert by_name == ["Đỗ Văn An", "Lê Thị Ánh", "Trần Văn Đức"]
+
+
+def test_filters_parse_ignores_bad_values(two_authorities):
+    a, _b, _p = two_authorities
+    filters = filters_parse(
+        data={"authority": a.authority.slug, "year": "20x1", "status": "nope", "kind": "x" * 9999,
+              "decision": [a.slug, "99999999999999999999", "khong-co"], "order": "'; drop"}
+    )  # fmt: skip
+    assert filters.authority == a.authority
+    assert filters.year is None and filters.status is None and filters.kind is None
+    assert filters.decisions == [a]
+    assert filters.order == "decision"
+    assert set(filters.ignored) == {"year", "status", "kind", "decision", "order"}
+
+
+def test_xlsx_read_back(two_authorities, tmp_path):
+    a, _b, _p = two_authorities
+    Recipient.objects.create(decision=a, kind="individual", name="=1+2", order=9)
+    path = tmp_path / "out.xlsx"
+    with open(path, "w+b") as fh:
+        rows, digest = xlsx_export(filters=ExportFilters(), fileobj=fh, user_label="kiemtoan")
+    assert rows == 7
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    ws = load_workbook(path).active
+    values = [list(row) for row in ws.iter_rows(values_only=True)]
+    assert values[0][0] == "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"
+    assert any(r[0] == "Không lọc: toàn bộ danh sách." for r in values)
+    header_index = next(i for i, r in enumerate(values) if r[0] == "STT")
+    assert ws.freeze_panes == f"D{header_index + 2}"
+    data = values[header_index + 1 : header_index + 1 + rows]
+    assert [r[0] for r in data] == list(range(1, 8))
+    formula_row = next(r for r in data if r[2] == "=1+2")
+    assert formula_row  # stored as text, not evaluated as a formula
+    assert ws.cell(row=header_index + 2, column=12).value == datetime.datetime(2021, 6, 23)
+    totals = {r[2]: r[3] for r in values[header_index + 1 + rows :] if r and r[2]}
+    assert totals["Tổng số tập thể được khen thưởng"] == 2
+    assert totals["Tổng số cá nhân được khen thưởng"] == 4
+    assert totals["Tổng cộng được khen thưởng"] == 6
+    assert totals["Tập thể được đề nghị (chưa có quyết định, không tính ở trên)"] == 1
+    formula_cell = next(c for row in ws.iter_rows() for c in row if c.value == "=1+2")
+    assert formula_cell.data_type == "s"
+
+
+def test_xlsx_single_decision_has_metadata_and_reconciliation(tmp_path):
+    decision = make_decision(number="1436/QĐ-UBND", declared_collectives=2, declared_individuals=3,
+                             signer_name="Người ký", signer_title="Chủ tịch")  # fmt: skip
+    make_recipients(decision, collectives=2, individuals=1)
+    path = tmp_path / "one.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=ExportFilters(decisions=[decision]), fileobj=fh)
+    values = list(load_workbook(path).active.iter_rows(values_only=True))
+    meta = {r[0]: r[1] for r in values if r and r[0] and len(r) > 1}
+    assert meta["Số quyết định"] == "1436/QĐ-UBND"
+    assert meta["Người ký"] == "Chủ tịch – Người ký"
+    assert meta["Số cá nhân theo quyết định"] == 3
+    notes = [r[3] for r in values if len(r) > 3 and r[2] == "Đối chiếu với quyết định"]
+    assert notes == ["Quyết định ghi 3 cá nhân, mới nhập 1 (thiếu 2)."]
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_export_query_count_is_fixed(django_assert_num_queries, count):
+    decision = make_decision()
+    make_recipients(decision, collectives=count, individuals=count)
+    with django_assert_num_queries(1):
+        assert len(read_csv(export_csv())) == 2 * count + 1
+    with django_assert_num_queries(1), io.BytesIO() as fh:
+        xlsx_export(filters=ExportFilters(), fileobj=fh)
+
+
+def test_command_writes_csv_to_stdout_and_logs_hash(two_authorities, make_user):
+    a, _b, _p = two_authorities
+    make_user("kiemtoan")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_awards", "--authority", a.authority.slug, "--order", "name",
+                 "--user", "kiemtoan", stdout=out, stderr=err)  # fmt: skip
+    data = out.getvalue().encode("utf-8")
+    rows = read_csv(data)
+    assert [r[2] for r in rows[1:]] == ["Ban bầu cử xã 1", "Ban bầu cử xã 2", "Lê Thị Ánh",
+                                        "Trần Văn Đức"]  # fmt: skip
+    log = ExportLog.objects.get()
+    assert log.source == "command" and log.format == "csv" and log.username == "kiemtoan"
+    assert log.row_count == 4
+    assert log.sha256 == hashlib.sha256(data).hexdigest()
+    assert log.filters == {"authority": a.authority.slug, "order": "name"}
+    assert log.sha256 in err.getvalue()
+
+
+def test_command_xlsx_to_file(two_authorities, tmp_path):
+    path = tmp_path / "k.xlsx"
+    out = io.StringIO()
+    call_command("export_awards", "--format", "xlsx", "--output", str(path), "--year", "2022",
+                 stdout=out)  # fmt: skip
+    log = ExportLog.objects.get()
+    assert log.row_count == 1
+    assert log.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert load_workbook(path).active["A1"].value.startswith("DANH SÁCH")
+
+
+def test_command_rejects_bad_filters_and_xlsx_without_output(db):
+    with pytest.raises(CommandError, match="--output"):
+        call_command("export_awards", "--format", "xlsx")
+    with pytest.raises(CommandError, match="authority"):
+        call_command("export_awards", "--authority", "khong-ton-tai", stdout=io.StringIO())
+    assert not ExportLog.objects.exists()
+
+
+def test_xlsx_survives_control_characters_and_huge_cells(tmp_path):
+    decision = make_decision()
+    Recipient.objects.create(decision=decision, kind="individual", name="Tên\x07 có ký tự lạ",
+                             achievement="x" * 40000, order=1)  # fmt: skip
+    path = tmp_path / "odd.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=ExportFilters(), fileobj=fh)
+    values = list(load_workbook(path).active.iter_rows(values_only=True))
+    row = next(r for r in values if r[0] == 1)
+    assert row[2] == "Tên có ký tự lạ"
+    assert len(row[5]) == 32767

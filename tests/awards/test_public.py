@@ -1,0 +1,128 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from awards.models import Authority, AwardForm, Decision
+from tests import factories
+from tests.awards.conftest import make_decision, make_recipients
+
+pytestmark = pytest.mark.django_db
+
+LIST_QUERIES = 9
+DETAIL_QUERIES = 4
+
+
+def populate(n):
+    party = Authority.objects.create(name="Ban Thường vụ Tỉnh ủy", kind=Authority.Kind.PARTY)
+    state = Authority.objects.create(name="Ủy ban nhân dân tỉnh")
+    bk = AwardForm.objects.create(name="Bằng khen")
+    gk = AwardForm.objects.create(name="Giấy khen")
+    decisions = []
+    for i in range(n):
+        d = make_decision(authority=party if i % 2 else state, form=bk if i % 3 else gk,
+                          date=datetime.date(2020 + i % 3, 6, 1 + i % 28))  # fmt: skip
+        make_recipients(d, collectives=i % 4 + 1, individuals=i % 5 + 1)
+        decisions.append(d)
+    return decisions
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_list_query_count_is_fixed(client, django_assert_num_queries, n):
+    populate(n)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(
+            "/khen-thuong/", {"year": "2021", "authority": "uy-ban-nhan-dan-tinh"}
+        )
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_detail_query_count_is_fixed(client, django_assert_num_queries, n):
+    decision = make_decision(article=factories.article())
+    make_recipients(decision, collectives=n, individuals=n)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(decision.get_absolute_url())
+        assert response.status_code == 200
+
+
+def test_list_filters_and_bad_values_ignored(client):
+    decisions = populate(6)
+    url = reverse("awards:list")
+    assert url == "/khen-thuong/"
+    all_ids = {d.pk for d in client.get(url).context["page"].object_list}
+    assert all_ids == {d.pk for d in decisions}
+    party = client.get(url, {"authority": "ban-thuong-vu-tinh-uy"}).context["page"].object_list
+    assert {d.authority.slug for d in party} == {"ban-thuong-vu-tinh-uy"} and len(party) == 3
+    y2021 = client.get(url, {"year": "2021"}).context["page"].object_list
+    assert {d.date.year for d in y2021} == {2021}
+    for bad in ({"year": "abc"}, {"year": "-1"}, {"authority": "x" * 5000}, {"form": "'\";--"},
+                {"page": "99999"}, {"page": "abc"}, {"year": "2021\x00"}):  # fmt: skip
+        response = client.get(url, bad)
+        assert response.status_code == 200, bad
+        assert len(response.context["page"].object_list) == 6
+    # Newest first
+    dates = [d.date for d in client.get(url).context["page"].object_list]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_detail_shows_two_lists_and_reconciliation(client):
+    decision = make_decision(number="901-QĐ/TU", declared_collectives=20, declared_individuals=12)
+    make_recipients(decision, collectives=20, individuals=11)
+    html = client.get(decision.get_absolute_url()).content.decode()
+    assert "Tập thể (20)" in html and "Cá nhân (11)" in html
+    assert "901-QĐ/TU" in html and "22/06/2021" in html
+    assert "Quyết định ghi 12 cá nhân, mới nhập 11 (thiếu 1)." in html
+    assert "Đề nghị khen thưởng" not in html
+
+
+def test_proposal_clearly_marked(client):
+    proposal = make_decision(status=Decision.Status.PROPOSED, proposal_number="1134/TTr-UBND",
+                             declared_collectives=3, declared_individuals=3)  # fmt: skip
+    make_recipients(proposal, collectives=3, individuals=3)
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Đề nghị khen thưởng" in html and "chưa có quyết định" in html
+    assert "1134/TTr-UBND" in html
+    listing = client.get("/khen-thuong/")
+    assert "Đề nghị – chưa có quyết định" in listing.content.decode()
+    assert listing.context["totals"]["award_individuals"] == 0
+    assert listing.context["totals"]["proposed_individuals"] == 3
+
+
+def test_unknown_slug_is_404(client):
+    assert client.get("/khen-thuong/khong-co/").status_code == 404
+    assert client.get("/khen-thuong/" + "a" * 3000 + "/").status_code == 404
+
+
+def test_unpublished_article_not_linked(client):
+    draft = factories.article(published=False, title="Bài nháp bí mật")
+    decision = make_decision(article=draft)
+    assert "Bài nháp bí mật" not in client.get(decision.get_absolute_url()).content.decode()
+
+
+def test_open_data_csv_excludes_proposals(client, django_assert_num_queries):
+    decided = make_decision()
+    make_recipients(decided, individuals=2)
+    proposal = make_decision(status=Decision.Status.PROPOSED)
+    make_recipients(proposal, individuals=3, names=["Đề Nghị A", "Đề Nghị B", "Đề Nghị C"])
+    with django_assert_num_queries(1):
+        response = client.get(reverse("awards:open-data"))
+        data = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert all(r[9] == "Đã có quyết định" for r in rows[1:])
+    assert "Đề Nghị" not in data.decode("utf-8-sig")
+
+
+def test_english_prefix_works(client, decision):
+    assert client.get("/en/khen-thuong/").status_code == 200
+    assert client.get(f"/en/khen-thuong/{decision.slug}/").status_code == 200
+
+
+def test_menu_links_to_commendations(client):
+    html = client.get("/").content.decode()
+    assert 'href="/khen-thuong/"' in html
