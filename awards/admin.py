@@ -213,7 +213,7 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
     list_select_related = ["authority", "form"]
     search_fields = ["title", "number", "proposal_number"]
     search_help_text = _("Tìm theo số quyết định (1234/QĐ-UBND, 1234 QD UBND…) hoặc trích yếu.")
-    autocomplete_fields = ["authority", "proposed_by", "form", "article"]
+    autocomplete_fields = ["authority", "proposed_by", "form", "article", "election"]
     readonly_fields = ["reconciliation_detail", "created_at", "updated_at", "is_demo"]
     inlines = [RecipientInline]
     actions = ["export_csv", "export_xlsx"]
@@ -225,7 +225,7 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
         (_("Đề nghị (tờ trình)"), {"fields": ["proposed_by", "proposal_number", "proposal_date"]}),
         (
             _("Nội dung"),
-            {"fields": ["reason", "event", "article", "scan"]},
+            {"fields": ["reason", "event", "election", "article", "scan"]},
         ),
         (
             _("Đối chiếu số lượng"),

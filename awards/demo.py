@@ -15,6 +15,8 @@ from articles.demo import SEED_SLUG
 from articles.models import Article
 from awards.models import Authority, AwardForm, Decision, Recipient
 from awards.roles import AUDITORS, STAFF
+from elections.demo import ELECTION_SLUG
+from elections.models import Election
 
 DEMO_ACCOUNTS = [
     ("khenthuong", [STAFF], False, "Phạm Thị Hồng"),
@@ -150,6 +152,7 @@ def load(stdout=None):
     for slug, name, order in FORMS:
         forms[slug], _ = _sync(AwardForm, {"slug": slug}, {"name": name, "order": order})
     article = Article.objects.filter(slug=SEED_SLUG).first()
+    election = Election.objects.filter(slug=ELECTION_SLUG).first()
 
     created = 0
     for seed, spec in enumerate(DECISIONS):
@@ -168,6 +171,7 @@ def load(stdout=None):
             "reason": REASON,
             "event": EVENT,
             "article": article,
+            "election": election,
             "declared_collectives": spec["declared"][0],
             "declared_individuals": spec["declared"][1],
             "is_demo": True,

@@ -239,6 +239,15 @@ class Decision(NFCModel):
         blank=True,
         related_name="award_decisions",
     )
+    election = models.ForeignKey(
+        "elections.Election",
+        verbose_name=_("cuộc bầu cử"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="award_decisions",
+        help_text=_("Khi quyết định khen thưởng thành tích trong một cuộc bầu cử."),
+    )
     scan = models.FileField(
         _("bản quét (PDF)"),
         upload_to=scan_upload_to,

@@ -67,7 +67,7 @@ def decision_list(request):
 
 def decision_detail(request, slug):
     decision = (
-        Decision.objects.select_related("authority", "form", "proposed_by", "article")
+        Decision.objects.select_related("authority", "form", "proposed_by", "article", "election")
         .filter(slug=slug[:150])
         .first()
     )

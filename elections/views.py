@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from awards.models import Decision
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
 from portal.pagination import paginate
@@ -58,6 +59,7 @@ def election_detail(request, slug):
         .filter(elections=election)
         .order_by("-publish_at", "-id")[:10]
     )
+    decisions = list(Decision.objects.filter(election=election).for_listing())
     unit_turnouts = [
         {"label": f"{tally.unit.label} – {contest.get_kind_display()}", "tally": tally}
         for contest, tallies in contests
@@ -82,6 +84,7 @@ def election_detail(request, slug):
             "chart_rows": chart_rows,
             "bodies": bodies,
             "articles": articles,
+            "decisions": decisions,
             "canonical_url": request.build_absolute_uri(election.get_absolute_url()),
         },
     )

@@ -47,3 +47,25 @@ def test_load_demo_refuses_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_demo")
+
+
+def test_demo_links_articles_elections_and_awards(settings, client):
+    from awards.models import Decision
+    from elections.demo import ELECTION_SLUG
+    from elections.models import Election
+
+    settings.DEBUG = True
+    call_command("load_demo", "--no-accounts")
+    election = Election.objects.get(slug=ELECTION_SLUG)
+    seed = Article.objects.get(slug=SEED_SLUG)
+    decisions = Decision.objects.filter(is_demo=True)
+    assert decisions.count() == 3
+    assert set(decisions.values_list("election", flat=True)) == {election.pk}
+    assert set(decisions.values_list("article", flat=True)) == {seed.pk}
+    assert seed in election.articles.all()
+    html = client.get(election.get_absolute_url()).content.decode()
+    for decision in decisions:
+        assert decision.get_absolute_url() in html
+    assert (
+        election.get_absolute_url() in client.get(decisions[0].get_absolute_url()).content.decode()
+    )
