@@ -6,12 +6,11 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
-from articles.sitemaps import ArticleSitemap, CategorySitemap
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 FEED_CACHE_SECONDS = 300
 
-sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,7 +21,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         cache_page(FEED_CACHE_SECONDS)(sitemap_views.sitemap),
-        {"sitemaps": sitemaps},
+        {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path("rss/", cache_page(FEED_CACHE_SECONDS)(LatestArticlesFeed()), name="rss"),

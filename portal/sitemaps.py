@@ -1,0 +1,39 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from articles.sitemaps import ArticleSitemap, CategorySitemap
+from awards.models import Decision
+from elections.models import Election
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "articles:list", "elections:list", "awards:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ElectionSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Election.objects.published().only("slug")
+
+
+class DecisionSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Decision.objects.only("slug").order_by("-id")
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "elections": ElectionSitemap,
+    "awards": DecisionSitemap,
+}

@@ -1,0 +1,22 @@
+import pytest
+
+from tests import factories
+from tests.awards.conftest import make_decision
+from tests.elections import helpers as election_helpers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sitemap_lists_every_public_section(client):
+    article = factories.article()
+    draft = factories.article(published=False)
+    election = election_helpers.election(is_published=True)
+    hidden = election_helpers.election(is_published=False)
+    decision = make_decision()
+    xml = client.get("/sitemap.xml").content.decode()
+    for url in ["/tin-tuc/", "/bau-cu/", "/khen-thuong/", article.get_absolute_url()]:
+        assert f"http://testserver{url}<" in xml, url
+    assert election.get_absolute_url() in xml
+    assert decision.get_absolute_url() in xml
+    assert draft.get_absolute_url() not in xml
+    assert hidden.get_absolute_url() not in xml
