@@ -28,8 +28,8 @@ CATEGORIES = [
     ("bau-cu", "Bầu cử ĐBQH khóa XV và HĐND các cấp", "tin-tuc-su-kien", 2),
     ("kinh-te", "Kinh tế", "tin-tuc-su-kien", 3),
     ("van-hoa-xa-hoi", "Văn hóa - Xã hội", "tin-tuc-su-kien", 4),
+    ("thi-dua-khen-thuong", "Tin thi đua, khen thưởng", "tin-tuc-su-kien", 5),
     ("thong-bao", "Thông báo", None, 2),
-    ("thi-dua-khen-thuong", "Thi đua - Khen thưởng", None, 3),
 ]
 
 SEED_BODY = """
