@@ -55,3 +55,11 @@ def test_short_date_and_long_date(vi):
     assert date_format(day, "SHORT_DATE_FORMAT") == "25/06/2021"
     assert date_format(day, "DATE_FORMAT") == "ngày 25 tháng 6 năm 2021"
     assert date_format(day, "l, d/m/Y") == "Thứ 6, 25/06/2021"
+
+
+def test_english_admin_reads_dates_day_first_too():
+    with translation.override("en"):
+        form = DateForm({"day": "05/06/2021", "when": "05/06/2021 08:30"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["day"] == datetime.date(2021, 6, 5)
+        assert intcomma(642235) == "642,235"
