@@ -86,7 +86,7 @@ def test_article_page(client):
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<figure>" in html and "<figcaption>Đại biểu dự hội nghị tại điểm cầu UBND tỉnh" in html
+    assert "<figure" in html and "<figcaption>Đại biểu dự hội nghị tại điểm cầu UBND tỉnh" in html
     assert 'alt="Ảnh thử nghiệm"' in html
     assert article.publish_at.astimezone().strftime("%d/%m/%Y")[:2] in html
     assert "Thứ" in html or "Chủ nhật" in html  # weekday
@@ -255,3 +255,11 @@ def test_server_error_page_needs_no_database(rf, django_assert_num_queries):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_vietnamese_content_is_marked_on_english_pages(client, category):
+    article = factories.article(category=category, title="Hội nghị tổng kết")
+    html = client.get(f"/en{article.get_absolute_url()}").content.decode()
+    assert '<html lang="en">' in html
+    assert '<h1 lang="vi">Hội nghị tổng kết</h1>' in html
+    assert '<div class="article-body" lang="vi">' in html
