@@ -9,7 +9,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from awards.exports import ExportFilters, decision_year_q, filters_parse
+from awards.exports import (
+    ExportFilters,
+    clean_param,
+    decision_year_q,
+    filters_parse,
+    is_slug,
+    parse_year,
+)
 from awards.forms import ImportForm
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import decision_reconcile, recipients_import, recipients_parse
@@ -31,7 +38,7 @@ class _PrefixedFilter(admin.SimpleListFilter):
     prefix = ""
 
     def value(self):
-        return (super().value() or "")[:200]
+        return clean_param(super().value())
 
 
 class AuthorityFilter(_PrefixedFilter):
@@ -42,7 +49,7 @@ class AuthorityFilter(_PrefixedFilter):
         return [(a.slug, a.name) for a in Authority.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(**{f"{self.prefix}authority__slug": self.value()})
         return queryset
 
@@ -55,7 +62,7 @@ class FormFilter(_PrefixedFilter):
         return [(f.slug, f.name) for f in AwardForm.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(**{f"{self.prefix}form__slug": self.value()})
         return queryset
 
@@ -71,9 +78,9 @@ class YearFilter(_PrefixedFilter):
         return [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value.isdigit() and len(value) == 4:
-            return queryset.filter(decision_year_q(int(value), self.prefix))
+        year = parse_year(self.value())
+        if year is not None:
+            return queryset.filter(decision_year_q(year, self.prefix))
         return queryset
 
 
@@ -132,7 +139,7 @@ class DecisionFilter(_PrefixedFilter):
         return [(d.slug, str(d)[:80]) for d in Decision.objects.only(*_DECISION_LABEL_FIELDS)]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(decision__slug=self.value())
         return queryset
 

@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
-from portal.text import nfc
+from portal.text import nfc, normalize_document_number
 
 BOM = "\ufeff"
 CSV_CHUNK_ROWS = 500
@@ -142,17 +142,48 @@ class ExportFilters:
             lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
         if not lines:
             lines.append(_("Không lọc: toàn bộ danh sách."))
+        if self.ignored:
+            # Say so in the file: an auditor must not take it for the list that was asked for.
+            lines.append(
+                _("Bộ lọc bị bỏ qua vì giá trị không hợp lệ: %(v)s")
+                % {"v": ", ".join(self.ignored)}
+            )
         lines.append(_("Sắp xếp: %(v)s") % {"v": ORDERS[self.order]})
         return lines
+
+
+# Query values are free text from a URL: PostgreSQL refuses NUL bytes (a 500), and
+# ``str.isdigit()`` accepts "²", which ``int()`` does not. Only ASCII shapes get to a query.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+_YEAR = re.compile(r"[0-9]{4}")
+_ID = re.compile(r"[0-9]{1,11}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_param(value):
+    """NFC, without control characters, stripped and capped: safe to put in a query."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", nfc(str(value))).strip()[:200]
+
+
+def is_slug(value):
+    return bool(_SLUG.fullmatch(value or ""))
+
+
+def parse_year(value):
+    """A year between 1900 and 2200 written in ASCII digits, or ``None``."""
+    value = clean_param(value)
+    if _YEAR.fullmatch(value) and 1900 <= int(value) <= 2200:
+        return int(value)
+    return None
 
 
 def _first(data, key):
     value = data.get(key)
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
-    if value is None:
-        return ""
-    return nfc(str(value)).strip()[:200]
+    return clean_param(value)
 
 
 def _many(data, key):
@@ -164,7 +195,7 @@ def _many(data, key):
     out = []
     for value in values:
         for part in str(value).split(","):
-            part = nfc(part).strip()[:200]
+            part = clean_param(part)
             if part:
                 out.append(part)
     return out[:500]
@@ -180,19 +211,20 @@ def filters_parse(*, data):
     filters = ExportFilters()
     value = _first(data, "authority")
     if value:
-        filters.authority = Authority.objects.filter(slug=value).first()
+        if is_slug(value):
+            filters.authority = Authority.objects.filter(slug=value).first()
         if filters.authority is None:
             filters.ignored.append("authority")
     value = _first(data, "form")
     if value:
-        filters.form = AwardForm.objects.filter(slug=value).first()
+        if is_slug(value):
+            filters.form = AwardForm.objects.filter(slug=value).first()
         if filters.form is None:
             filters.ignored.append("form")
     value = _first(data, "year")
     if value:
-        if value.isdigit() and 1900 <= int(value) <= 2200:
-            filters.year = int(value)
-        else:
+        filters.year = parse_year(value)
+        if filters.year is None:
             filters.ignored.append("year")
     value = _first(data, "status")
     if value:
@@ -214,12 +246,14 @@ def filters_parse(*, data):
             filters.ignored.append("order")
     wanted = _many(data, "decision")
     if wanted:
-        ids = [int(v) for v in wanted if v.isdigit() and len(v) < 12]
-        slugs = [v for v in wanted if not v.isdigit()]
+        ids = [int(v) for v in wanted if _ID.fullmatch(v)]
+        slugs = [v for v in wanted if is_slug(v) and not _ID.fullmatch(v)]
+        # A decision number in any usual spelling (1234/QĐ-UBND, 1234 QD UBND, 522-QĐ/TU).
+        numbers = {normalize_document_number(v) for v in wanted if not _ID.fullmatch(v)} - {""}
         found = list(
-            Decision.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs)).select_related(
-                "authority", "form", "proposed_by"
-            )
+            Decision.objects.filter(
+                Q(pk__in=ids) | Q(slug__in=slugs) | Q(number_normalized__in=numbers)
+            ).select_related("authority", "form", "proposed_by")
         )
         filters.decisions = found
         if len(found) < len(set(wanted)):

@@ -202,3 +202,19 @@ def test_xlsx_survives_control_characters_and_huge_cells(tmp_path):
     row = next(r for r in values if r[0] == 1)
     assert row[2] == "Tên có ký tự lạ"
     assert len(row[5]) == 32767
+
+
+@pytest.mark.parametrize("number", ["901-QĐ/TU", "901-QD/TU", "901 QĐ TU", "901/qd-tu"])
+def test_decision_filter_accepts_number_variants(two_authorities, number):
+    a, _b, _p = two_authorities
+    filters = filters_parse(data={"decision": [number]})
+    assert filters.decisions == [a] and not filters.ignored
+
+
+def test_xlsx_names_the_filters_it_ignored(two_authorities, tmp_path):
+    filters = filters_parse(data={"decision": ["khong-co"], "year": "²"})
+    path = tmp_path / "ignored.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=filters, fileobj=fh)
+    lines = [r[0] for r in load_workbook(path).active.iter_rows(values_only=True) if r]
+    assert "Bộ lọc bị bỏ qua vì giá trị không hợp lệ: year, decision" in lines
