@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from awards.exports import (
     ExportFilters,
     clean_param,
+    decision_search_q,
     decision_year_q,
     filters_parse,
     is_slug,
     parse_year,
+    recipient_search_q,
 )
 from awards.forms import ImportForm
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import decision_reconcile, recipients_import, recipients_parse
 from awards.views import export_response
 from portal.admin_history import HistoryAdmin
-from portal.text import fold, normalize_document_number
 
 EXPORT_PERMISSION = "awards.export_awards"
 IMPORT_SALT = "awards.import"
@@ -176,6 +177,9 @@ class RecipientInline(admin.TabularInline):
 class ExportButtonsMixin:
     """Export actions and the "export this filtered list" buttons (export permission only)."""
 
+    # The export parameter that carries this changelist's search box.
+    export_search_param = "q"
+
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
 
@@ -183,8 +187,11 @@ class ExportButtonsMixin:
         extra_context = extra_context or {}
         if self.has_export_permission(request):
             query = request.GET.copy()
+            search = clean_param(query.get("q"))
             for key in ("p", "o", "q", "e", "_changelist_filters", "all"):
                 query.pop(key, None)
+            if search:
+                query[self.export_search_param] = search
             base = reverse("admin:awards_export")
             extra_context["export_links"] = [
                 (f"{base}?{_with(query, format=fmt)}", label)
@@ -244,19 +251,11 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_recorded_counts()
 
+    export_search_param = "decision_q"
+
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()[:200]
-        if not term:
-            return queryset, False
-        number = normalize_document_number(term)
-        condition = Q(title__icontains=term)
-        if number:
-            condition |= Q(number_normalized__contains=number)
-            condition |= Q(proposal_number__icontains=term)
-        folded = fold(term)
-        if folded != term.casefold():
-            condition |= Q(title__icontains=folded)
-        return queryset.filter(condition), False
+        # The same condition as the export's, so "export this filtered list" matches the page.
+        return queryset.filter(decision_search_q(search_term)), False
 
     @admin.display(description=_("Số"), ordering="number")
     def display_number(self, obj):
@@ -420,9 +419,15 @@ class RecipientAdmin(ExportButtonsMixin, HistoryAdmin):
     ]
     list_select_related = ["decision"]
     search_fields = ["name", "unit", "position"]
+    search_help_text = _("Tìm theo tên, đơn vị, chức vụ hoặc số quyết định (1234/QĐ-UBND…).")
     autocomplete_fields = ["decision"]
     fields = ["decision", "kind", "order", "name", "position", "unit", "achievement"]
     change_list_template = "admin/awards/change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        # Recipients are not searched from autocomplete widgets, so no distinct is needed; the
+        # export applies the same condition.
+        return queryset.filter(recipient_search_q(search_term)), False
 
 
 @admin.register(ExportLog)

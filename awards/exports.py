@@ -3,8 +3,9 @@
 Both formats read the rows with one query (``values_list`` through ``iterator()``), so memory
 stays flat whatever the number of rows, and the SHA-256 of the bytes is computed as they are
 produced. Cells are never interpreted by a spreadsheet: CSV cells that start with ``= + - @``,
-a tab or a carriage return get a leading apostrophe (the OWASP/pretix rule); XLSX cells are
-written as strings.
+a tab or a carriage return, also after leading spaces or line breaks (LibreOffice's "trim
+spaces" import option and Google Sheets evaluate `` =1+1``), get a leading apostrophe (the
+OWASP/pretix rule); XLSX cells are written as strings, never as formulas.
 """
 
 import csv
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -25,7 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
-from portal.text import nfc, normalize_document_number
+from portal.text import fold, nfc, normalize_document_number
 
 BOM = "\ufeff"
 CSV_CHUNK_ROWS = 500
@@ -101,6 +103,10 @@ class ExportFilters:
     decisions: list = field(default_factory=list)
     kind: str | None = None
     order: str = ORDER_DECISION
+    # The admin search boxes: recipients (name, unit, position, decision number) and decisions
+    # (number in its variants, tờ trình number, title), matched as the changelists match them.
+    search: str = ""
+    decision_search: str = ""
     ignored: list = field(default_factory=list)
 
     def as_log(self):
@@ -118,6 +124,10 @@ class ExportFilters:
             data["decision"] = [d.slug for d in self.decisions]
         if self.kind:
             data["kind"] = self.kind
+        if self.search:
+            data["q"] = self.search
+        if self.decision_search:
+            data["decision_q"] = self.decision_search
         if self.ignored:
             data["ignored"] = self.ignored
         return data
@@ -140,6 +150,10 @@ class ExportFilters:
             lines.append(_("Quyết định: %(v)s") % {"v": numbers})
         if self.kind:
             lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
+        if self.search:
+            lines.append(_("Tìm tập thể, cá nhân: “%(v)s”") % {"v": self.search})
+        if self.decision_search:
+            lines.append(_("Tìm quyết định: “%(v)s”") % {"v": self.decision_search})
         if not lines:
             lines.append(_("Không lọc: toàn bộ danh sách."))
         if self.ignored:
@@ -238,6 +252,8 @@ def filters_parse(*, data):
             filters.kind = value
         else:
             filters.ignored.append("kind")
+    filters.search = _first(data, "q")
+    filters.decision_search = _first(data, "decision_q")
     value = _first(data, "order")
     if value:
         if value in ORDERS:
@@ -259,6 +275,39 @@ def filters_parse(*, data):
         if len(found) < len(set(wanted)):
             filters.ignored.append("decision")
     return filters
+
+
+def decision_search_q(term, prefix=""):
+    """The decisions changelist's search: number in its variants, tờ trình number, title."""
+    term = clean_param(term)
+    if not term:
+        return Q()
+    condition = Q(**{f"{prefix}title__icontains": term})
+    number = normalize_document_number(term)
+    if number:
+        condition |= Q(**{f"{prefix}number_normalized__contains": number})
+        condition |= Q(**{f"{prefix}proposal_number__icontains": term})
+    folded = fold(term)
+    if folded != term.casefold():
+        condition |= Q(**{f"{prefix}title__icontains": folded})
+    return condition
+
+
+def recipient_search_q(term):
+    """The recipients changelist's search: every word in the name, unit or position (as
+    Django's admin search does), or the whole term as the decision's number."""
+    term = clean_param(term)
+    if not term:
+        return Q()
+    words = Q()
+    for bit in smart_split(term):
+        if len(bit) > 1 and bit[0] in "\"'" and bit[-1] == bit[0]:
+            bit = unescape_string_literal(bit)
+        words &= Q(name__icontains=bit) | Q(unit__icontains=bit) | Q(position__icontains=bit)
+    number = normalize_document_number(term)
+    if any(ch.isdigit() for ch in number):  # "UBND" alone would match every decision
+        words |= Q(decision__number_normalized__contains=number)
+    return words
 
 
 def decision_year_q(year, prefix=""):
@@ -284,6 +333,10 @@ def recipients_filter(*, filters, queryset=None):
         qs = qs.filter(decision__in=filters.decisions)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
+    if filters.search:
+        qs = qs.filter(recipient_search_q(filters.search))
+    if filters.decision_search:
+        qs = qs.filter(decision_search_q(filters.decision_search, "decision__"))
     if filters.order == ORDER_NAME:
         key = "sort_key"
         if connection.vendor == "postgresql":
@@ -344,9 +397,16 @@ def export_rows(*, filters, queryset=None):
         ]
 
 
+# Whitespace a spreadsheet may trim before it looks for a formula.
+_LEADING_BLANKS = " \t\r\n\u00a0\u3000"
+
+
 def csv_safe(value):
     """Neutralise a cell a spreadsheet would run as a formula (leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS)
+        or value.lstrip(_LEADING_BLANKS).startswith(FORMULA_TRIGGERS)
+    ):
         return "'" + value
     return value
 
@@ -415,14 +475,14 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
     bold = Font(bold=True)
     title_font = Font(bold=True, size=14)
 
-    def cell(value, font=None, number_format=None, as_text=False):
+    def cell(value, font=None, number_format=None):
         c = WriteOnlyCell(ws, value=_xlsx_text(value))
         if font is not None:
             c.font = font
         if number_format:
             c.number_format = number_format
-        if as_text and isinstance(value, str):
-            c.data_type = "s"
+        if isinstance(c.value, str):
+            c.data_type = "s"  # text, never a formula (openpyxl reads "=..." as one)
         return c
 
     top = [[cell(_("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"), title_font)]]
@@ -453,7 +513,7 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         ]
         for label, value in meta:
             fmt = "DD/MM/YYYY" if isinstance(value, datetime.date) else None
-            top.append([cell(label), cell(value, number_format=fmt, as_text=True)])
+            top.append([cell(label), cell(value, number_format=fmt)])
     top.append([])
     header_row = len(top) + 1
     # Panes freeze below the header and right of the name column.
@@ -472,10 +532,12 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         for i, value in enumerate(row[:-1]):
             if i in DATE_COLUMNS:
                 out.append(cell(value, number_format="DD/MM/YYYY") if value else None)
-            elif isinstance(value, str) and value.startswith("="):
-                out.append(cell(value, as_text=True))  # text, never a formula
+                continue
+            value = _xlsx_text(value)  # first: "\x01=SUM(...)" only starts with "=" once cleaned
+            if isinstance(value, str) and value.startswith("="):
+                out.append(cell(value))
             else:
-                out.append(_xlsx_text(value))
+                out.append(value)
         ws.append(out)
     last = header_row + n
     if n:
