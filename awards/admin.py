@@ -345,6 +345,9 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
             "awards.add_recipient"
         )
 
+    def _may_replace(self, request):
+        return request.user.has_perm("awards.delete_recipient")
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_import"] = obj is not None and self.has_import_permission(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -374,6 +377,8 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
             else:
                 if payload.get("decision") != decision.pk:
                     raise PermissionDenied
+                if payload.get("replace") and not self._may_replace(request):
+                    raise PermissionDenied
                 count = recipients_import(
                     decision=decision,
                     rows=payload["rows"],
@@ -388,6 +393,11 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
                 return HttpResponseRedirect(change_url)
         elif request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
+            if form.is_valid() and form.cleaned_data["replace"] and not self._may_replace(request):
+                # Replacing deletes the current recipients: that needs the delete permission.
+                form.add_error(
+                    "replace", gettext("Bạn không có quyền xóa danh sách hiện có của quyết định.")
+                )
             if form.is_valid():
                 result = recipients_parse(upload=form.cleaned_data["file"])
                 context["result"] = result
