@@ -9,13 +9,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from awards.exports import ExportFilters, decision_year_q, filters_parse
+from awards.exports import (
+    ExportFilters,
+    clean_param,
+    decision_search_q,
+    decision_year_q,
+    filters_parse,
+    is_slug,
+    parse_year,
+    recipient_search_q,
+)
 from awards.forms import ImportForm
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import decision_reconcile, recipients_import, recipients_parse
 from awards.views import export_response
 from portal.admin_history import HistoryAdmin
-from portal.text import fold, normalize_document_number
 
 EXPORT_PERMISSION = "awards.export_awards"
 IMPORT_SALT = "awards.import"
@@ -31,7 +39,7 @@ class _PrefixedFilter(admin.SimpleListFilter):
     prefix = ""
 
     def value(self):
-        return (super().value() or "")[:200]
+        return clean_param(super().value())
 
 
 class AuthorityFilter(_PrefixedFilter):
@@ -42,7 +50,7 @@ class AuthorityFilter(_PrefixedFilter):
         return [(a.slug, a.name) for a in Authority.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(**{f"{self.prefix}authority__slug": self.value()})
         return queryset
 
@@ -55,7 +63,7 @@ class FormFilter(_PrefixedFilter):
         return [(f.slug, f.name) for f in AwardForm.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(**{f"{self.prefix}form__slug": self.value()})
         return queryset
 
@@ -71,9 +79,9 @@ class YearFilter(_PrefixedFilter):
         return [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value.isdigit() and len(value) == 4:
-            return queryset.filter(decision_year_q(int(value), self.prefix))
+        year = parse_year(self.value())
+        if year is not None:
+            return queryset.filter(decision_year_q(year, self.prefix))
         return queryset
 
 
@@ -132,7 +140,7 @@ class DecisionFilter(_PrefixedFilter):
         return [(d.slug, str(d)[:80]) for d in Decision.objects.only(*_DECISION_LABEL_FIELDS)]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if is_slug(self.value()):
             return queryset.filter(decision__slug=self.value())
         return queryset
 
@@ -169,6 +177,9 @@ class RecipientInline(admin.TabularInline):
 class ExportButtonsMixin:
     """Export actions and the "export this filtered list" buttons (export permission only)."""
 
+    # The export parameter that carries this changelist's search box.
+    export_search_param = "q"
+
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
 
@@ -176,8 +187,11 @@ class ExportButtonsMixin:
         extra_context = extra_context or {}
         if self.has_export_permission(request):
             query = request.GET.copy()
+            search = clean_param(query.get("q"))
             for key in ("p", "o", "q", "e", "_changelist_filters", "all"):
                 query.pop(key, None)
+            if search:
+                query[self.export_search_param] = search
             base = reverse("admin:awards_export")
             extra_context["export_links"] = [
                 (f"{base}?{_with(query, format=fmt)}", label)
@@ -237,19 +251,11 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_recorded_counts()
 
+    export_search_param = "decision_q"
+
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()[:200]
-        if not term:
-            return queryset, False
-        number = normalize_document_number(term)
-        condition = Q(title__icontains=term)
-        if number:
-            condition |= Q(number_normalized__contains=number)
-            condition |= Q(proposal_number__icontains=term)
-        folded = fold(term)
-        if folded != term.casefold():
-            condition |= Q(title__icontains=folded)
-        return queryset.filter(condition), False
+        # The same condition as the export's, so "export this filtered list" matches the page.
+        return queryset.filter(decision_search_q(search_term)), False
 
     @admin.display(description=_("Số"), ordering="number")
     def display_number(self, obj):
@@ -339,6 +345,9 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
             "awards.add_recipient"
         )
 
+    def _may_replace(self, request):
+        return request.user.has_perm("awards.delete_recipient")
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_import"] = obj is not None and self.has_import_permission(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -368,6 +377,8 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
             else:
                 if payload.get("decision") != decision.pk:
                     raise PermissionDenied
+                if payload.get("replace") and not self._may_replace(request):
+                    raise PermissionDenied
                 count = recipients_import(
                     decision=decision,
                     rows=payload["rows"],
@@ -382,6 +393,11 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
                 return HttpResponseRedirect(change_url)
         elif request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
+            if form.is_valid() and form.cleaned_data["replace"] and not self._may_replace(request):
+                # Replacing deletes the current recipients: that needs the delete permission.
+                form.add_error(
+                    "replace", gettext("Bạn không có quyền xóa danh sách hiện có của quyết định.")
+                )
             if form.is_valid():
                 result = recipients_parse(upload=form.cleaned_data["file"])
                 context["result"] = result
@@ -413,9 +429,15 @@ class RecipientAdmin(ExportButtonsMixin, HistoryAdmin):
     ]
     list_select_related = ["decision"]
     search_fields = ["name", "unit", "position"]
+    search_help_text = _("Tìm theo tên, đơn vị, chức vụ hoặc số quyết định (1234/QĐ-UBND…).")
     autocomplete_fields = ["decision"]
     fields = ["decision", "kind", "order", "name", "position", "unit", "achievement"]
     change_list_template = "admin/awards/change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        # Recipients are not searched from autocomplete widgets, so no distinct is needed; the
+        # export applies the same condition.
+        return queryset.filter(recipient_search_q(search_term)), False
 
 
 @admin.register(ExportLog)

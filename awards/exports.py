@@ -3,8 +3,9 @@
 Both formats read the rows with one query (``values_list`` through ``iterator()``), so memory
 stays flat whatever the number of rows, and the SHA-256 of the bytes is computed as they are
 produced. Cells are never interpreted by a spreadsheet: CSV cells that start with ``= + - @``,
-a tab or a carriage return get a leading apostrophe (the OWASP/pretix rule); XLSX cells are
-written as strings.
+a tab or a carriage return, also after leading spaces or line breaks (LibreOffice's "trim
+spaces" import option and Google Sheets evaluate `` =1+1``), get a leading apostrophe (the
+OWASP/pretix rule); XLSX cells are written as strings, never as formulas.
 """
 
 import csv
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -25,7 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
-from portal.text import nfc
+from portal.text import fold, nfc, normalize_document_number
 
 BOM = "\ufeff"
 CSV_CHUNK_ROWS = 500
@@ -101,6 +103,10 @@ class ExportFilters:
     decisions: list = field(default_factory=list)
     kind: str | None = None
     order: str = ORDER_DECISION
+    # The admin search boxes: recipients (name, unit, position, decision number) and decisions
+    # (number in its variants, tờ trình number, title), matched as the changelists match them.
+    search: str = ""
+    decision_search: str = ""
     ignored: list = field(default_factory=list)
 
     def as_log(self):
@@ -118,6 +124,10 @@ class ExportFilters:
             data["decision"] = [d.slug for d in self.decisions]
         if self.kind:
             data["kind"] = self.kind
+        if self.search:
+            data["q"] = self.search
+        if self.decision_search:
+            data["decision_q"] = self.decision_search
         if self.ignored:
             data["ignored"] = self.ignored
         return data
@@ -140,19 +150,54 @@ class ExportFilters:
             lines.append(_("Quyết định: %(v)s") % {"v": numbers})
         if self.kind:
             lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
+        if self.search:
+            lines.append(_("Tìm tập thể, cá nhân: “%(v)s”") % {"v": self.search})
+        if self.decision_search:
+            lines.append(_("Tìm quyết định: “%(v)s”") % {"v": self.decision_search})
         if not lines:
             lines.append(_("Không lọc: toàn bộ danh sách."))
+        if self.ignored:
+            # Say so in the file: an auditor must not take it for the list that was asked for.
+            lines.append(
+                _("Bộ lọc bị bỏ qua vì giá trị không hợp lệ: %(v)s")
+                % {"v": ", ".join(self.ignored)}
+            )
         lines.append(_("Sắp xếp: %(v)s") % {"v": ORDERS[self.order]})
         return lines
+
+
+# Query values are free text from a URL: PostgreSQL refuses NUL bytes (a 500), and
+# ``str.isdigit()`` accepts "²", which ``int()`` does not. Only ASCII shapes get to a query.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+_YEAR = re.compile(r"[0-9]{4}")
+_ID = re.compile(r"[0-9]{1,11}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_param(value):
+    """NFC, without control characters, stripped and capped: safe to put in a query."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", nfc(str(value))).strip()[:200]
+
+
+def is_slug(value):
+    return bool(_SLUG.fullmatch(value or ""))
+
+
+def parse_year(value):
+    """A year between 1900 and 2200 written in ASCII digits, or ``None``."""
+    value = clean_param(value)
+    if _YEAR.fullmatch(value) and 1900 <= int(value) <= 2200:
+        return int(value)
+    return None
 
 
 def _first(data, key):
     value = data.get(key)
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
-    if value is None:
-        return ""
-    return nfc(str(value)).strip()[:200]
+    return clean_param(value)
 
 
 def _many(data, key):
@@ -164,7 +209,7 @@ def _many(data, key):
     out = []
     for value in values:
         for part in str(value).split(","):
-            part = nfc(part).strip()[:200]
+            part = clean_param(part)
             if part:
                 out.append(part)
     return out[:500]
@@ -180,19 +225,20 @@ def filters_parse(*, data):
     filters = ExportFilters()
     value = _first(data, "authority")
     if value:
-        filters.authority = Authority.objects.filter(slug=value).first()
+        if is_slug(value):
+            filters.authority = Authority.objects.filter(slug=value).first()
         if filters.authority is None:
             filters.ignored.append("authority")
     value = _first(data, "form")
     if value:
-        filters.form = AwardForm.objects.filter(slug=value).first()
+        if is_slug(value):
+            filters.form = AwardForm.objects.filter(slug=value).first()
         if filters.form is None:
             filters.ignored.append("form")
     value = _first(data, "year")
     if value:
-        if value.isdigit() and 1900 <= int(value) <= 2200:
-            filters.year = int(value)
-        else:
+        filters.year = parse_year(value)
+        if filters.year is None:
             filters.ignored.append("year")
     value = _first(data, "status")
     if value:
@@ -206,6 +252,8 @@ def filters_parse(*, data):
             filters.kind = value
         else:
             filters.ignored.append("kind")
+    filters.search = _first(data, "q")
+    filters.decision_search = _first(data, "decision_q")
     value = _first(data, "order")
     if value:
         if value in ORDERS:
@@ -214,17 +262,52 @@ def filters_parse(*, data):
             filters.ignored.append("order")
     wanted = _many(data, "decision")
     if wanted:
-        ids = [int(v) for v in wanted if v.isdigit() and len(v) < 12]
-        slugs = [v for v in wanted if not v.isdigit()]
+        ids = [int(v) for v in wanted if _ID.fullmatch(v)]
+        slugs = [v for v in wanted if is_slug(v) and not _ID.fullmatch(v)]
+        # A decision number in any usual spelling (1234/QĐ-UBND, 1234 QD UBND, 522-QĐ/TU).
+        numbers = {normalize_document_number(v) for v in wanted if not _ID.fullmatch(v)} - {""}
         found = list(
-            Decision.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs)).select_related(
-                "authority", "form", "proposed_by"
-            )
+            Decision.objects.filter(
+                Q(pk__in=ids) | Q(slug__in=slugs) | Q(number_normalized__in=numbers)
+            ).select_related("authority", "form", "proposed_by")
         )
         filters.decisions = found
         if len(found) < len(set(wanted)):
             filters.ignored.append("decision")
     return filters
+
+
+def decision_search_q(term, prefix=""):
+    """The decisions changelist's search: number in its variants, tờ trình number, title."""
+    term = clean_param(term)
+    if not term:
+        return Q()
+    condition = Q(**{f"{prefix}title__icontains": term})
+    number = normalize_document_number(term)
+    if number:
+        condition |= Q(**{f"{prefix}number_normalized__contains": number})
+        condition |= Q(**{f"{prefix}proposal_number__icontains": term})
+    folded = fold(term)
+    if folded != term.casefold():
+        condition |= Q(**{f"{prefix}title__icontains": folded})
+    return condition
+
+
+def recipient_search_q(term):
+    """The recipients changelist's search: every word in the name, unit or position (as
+    Django's admin search does), or the whole term as the decision's number."""
+    term = clean_param(term)
+    if not term:
+        return Q()
+    words = Q()
+    for bit in smart_split(term):
+        if len(bit) > 1 and bit[0] in "\"'" and bit[-1] == bit[0]:
+            bit = unescape_string_literal(bit)
+        words &= Q(name__icontains=bit) | Q(unit__icontains=bit) | Q(position__icontains=bit)
+    number = normalize_document_number(term)
+    if any(ch.isdigit() for ch in number):  # "UBND" alone would match every decision
+        words |= Q(decision__number_normalized__contains=number)
+    return words
 
 
 def decision_year_q(year, prefix=""):
@@ -250,6 +333,10 @@ def recipients_filter(*, filters, queryset=None):
         qs = qs.filter(decision__in=filters.decisions)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
+    if filters.search:
+        qs = qs.filter(recipient_search_q(filters.search))
+    if filters.decision_search:
+        qs = qs.filter(decision_search_q(filters.decision_search, "decision__"))
     if filters.order == ORDER_NAME:
         key = "sort_key"
         if connection.vendor == "postgresql":
@@ -310,9 +397,16 @@ def export_rows(*, filters, queryset=None):
         ]
 
 
+# Whitespace a spreadsheet may trim before it looks for a formula.
+_LEADING_BLANKS = " \t\r\n\u00a0\u3000"
+
+
 def csv_safe(value):
     """Neutralise a cell a spreadsheet would run as a formula (leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS)
+        or value.lstrip(_LEADING_BLANKS).startswith(FORMULA_TRIGGERS)
+    ):
         return "'" + value
     return value
 
@@ -381,14 +475,14 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
     bold = Font(bold=True)
     title_font = Font(bold=True, size=14)
 
-    def cell(value, font=None, number_format=None, as_text=False):
+    def cell(value, font=None, number_format=None):
         c = WriteOnlyCell(ws, value=_xlsx_text(value))
         if font is not None:
             c.font = font
         if number_format:
             c.number_format = number_format
-        if as_text and isinstance(value, str):
-            c.data_type = "s"
+        if isinstance(c.value, str):
+            c.data_type = "s"  # text, never a formula (openpyxl reads "=..." as one)
         return c
 
     top = [[cell(_("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"), title_font)]]
@@ -419,7 +513,7 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         ]
         for label, value in meta:
             fmt = "DD/MM/YYYY" if isinstance(value, datetime.date) else None
-            top.append([cell(label), cell(value, number_format=fmt, as_text=True)])
+            top.append([cell(label), cell(value, number_format=fmt)])
     top.append([])
     header_row = len(top) + 1
     # Panes freeze below the header and right of the name column.
@@ -438,10 +532,12 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         for i, value in enumerate(row[:-1]):
             if i in DATE_COLUMNS:
                 out.append(cell(value, number_format="DD/MM/YYYY") if value else None)
-            elif isinstance(value, str) and value.startswith("="):
-                out.append(cell(value, as_text=True))  # text, never a formula
+                continue
+            value = _xlsx_text(value)  # first: "\x01=SUM(...)" only starts with "=" once cleaned
+            if isinstance(value, str) and value.startswith("="):
+                out.append(cell(value))
             else:
-                out.append(_xlsx_text(value))
+                out.append(value)
         ws.append(out)
     last = header_row + n
     if n:

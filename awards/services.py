@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -300,7 +301,7 @@ def recipients_parse(*, upload):
         order_text = get(row, "order")
         order = None
         if order_text:
-            if order_text.isdigit() and len(order_text) < 7:
+            if re.fullmatch(r"[0-9]{1,6}", order_text):  # "²".isdigit(), but int("²") fails
                 order = int(order_text)
                 if order in seen_orders:
                     problems.append(_("STT %(n)s bị trùng") % {"n": order})

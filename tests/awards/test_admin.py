@@ -286,3 +286,40 @@ def test_recipient_changelist_filters_feed_the_export(client, auditor):
     assert ExportLog.objects.get(pk=export["X-Export-Log"]).row_count == 3
     for bad in ({"year": "abc"}, {"status": "x"}, {"kind": "'"}, {"decision": "khong-co"}):
         assert client.get(url, bad).status_code in (200, 302), bad
+
+
+def test_filtered_export_honours_the_decision_search_box(client, auditor):
+    wanted = make_decision(number="1234/QĐ-UBND")
+    other = make_decision(number="99/QĐ-UBND")
+    make_recipients(wanted, individuals=2)
+    make_recipients(other, individuals=3)
+    client.force_login(auditor)
+    page = client.get(reverse("admin:awards_decision_changelist"), {"q": "1234 QD UBND"})
+    assert list(page.context["cl"].result_list) == [wanted]
+    link = f"{EXPORT_URL}?decision_q=1234+QD+UBND&amp;format=csv"
+    assert link in page.content.decode()
+    rows = list(csv.reader(io.StringIO(body(client.get(link.replace("&amp;", "&"))).decode())))
+    assert {r[10] for r in rows[1:]} == {"1234/QĐ-UBND"} and len(rows) == 3
+    assert ExportLog.objects.get().filters["decision_q"] == "1234 QD UBND"
+
+
+def test_filtered_export_honours_the_recipient_search_box(client, auditor):
+    decision = make_decision(number="77/QĐ-UBND")
+    make_recipients(decision, collectives=2, individuals=3, names=["Trần Văn Đức", "Lê Thị Ánh",
+                                                                   "Đỗ Đức Anh"])  # fmt: skip
+    other = make_decision()
+    make_recipients(other, individuals=1, names=["Phạm Văn Đức"])
+    client.force_login(auditor)
+    url = reverse("admin:awards_recipient_changelist")
+    page = client.get(url, {"q": "Đức", "decision": decision.slug})
+    assert sorted(r.name for r in page.context["cl"].result_list) == ["Trần Văn Đức", "Đỗ Đức Anh"]
+    html = page.content.decode()
+    link = f"{EXPORT_URL}?decision={decision.slug}&amp;q=%C4%90%E1%BB%A9c&amp;format=xlsx"
+    assert link in html
+    response = client.get(link.replace("&amp;", "&"))
+    ws = load_workbook(io.BytesIO(body(response))).active
+    assert "Tìm tập thể, cá nhân: “Đức”" in [r[0] for r in ws.iter_rows(values_only=True)]
+    assert ExportLog.objects.get().row_count == 2
+    # The decision number in its variants finds its recipients too.
+    page = client.get(url, {"q": "77 QD UBND"})
+    assert page.context["cl"].result_count == 5

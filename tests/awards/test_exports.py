@@ -53,6 +53,28 @@ def test_formula_cells_are_neutralised(trigger):
     assert csv_safe(12) == 12
 
 
+@pytest.mark.parametrize("blank", [" ", "  ", "\n", " \r\n", "\u00a0", "\u3000"])
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@"])
+def test_formula_after_leading_blanks_is_neutralised(blank, trigger):
+    # LibreOffice (trim spaces on import) and Google Sheets evaluate " =1+1".
+    assert csv_safe(f"{blank}{trigger}1+1") == f"'{blank}{trigger}1+1"
+    assert csv_safe(f"{blank}Nguyễn Văn A") == f"{blank}Nguyễn Văn A"
+    assert csv_safe("Xã Thanh Hà - huyện Thanh Liêm") == "Xã Thanh Hà - huyện Thanh Liêm"
+
+
+def test_xlsx_never_writes_a_formula(tmp_path):
+    decision = make_decision(title='=HYPERLINK("http://x")', reason="\x01=1+1")
+    Recipient.objects.create(decision=decision, kind="individual", name="\x02=SUM(A1:A9)",
+                             unit=" =1+1", position="+84 912", order=1)  # fmt: skip
+    path = tmp_path / "f.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=ExportFilters(decisions=[decision]), fileobj=fh)
+    cells = [c for row in load_workbook(path).active.iter_rows() for c in row if c.value]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    values = {c.value for c in cells}
+    assert {"=SUM(A1:A9)", " =1+1", "+84 912", "=1+1", '=HYPERLINK("http://x")'} <= values
+
+
 def test_csv_has_bom_header_and_escaped_cells():
     decision = make_decision()
     Recipient.objects.create(decision=decision, kind="individual", name='=HYPERLINK("http://x")',
@@ -202,3 +224,41 @@ def test_xlsx_survives_control_characters_and_huge_cells(tmp_path):
     row = next(r for r in values if r[0] == 1)
     assert row[2] == "Tên có ký tự lạ"
     assert len(row[5]) == 32767
+
+
+@pytest.mark.parametrize("number", ["901-QĐ/TU", "901-QD/TU", "901 QĐ TU", "901/qd-tu"])
+def test_decision_filter_accepts_number_variants(two_authorities, number):
+    a, _b, _p = two_authorities
+    filters = filters_parse(data={"decision": [number]})
+    assert filters.decisions == [a] and not filters.ignored
+
+
+def test_xlsx_names_the_filters_it_ignored(two_authorities, tmp_path):
+    filters = filters_parse(data={"decision": ["khong-co"], "year": "²"})
+    path = tmp_path / "ignored.xlsx"
+    with open(path, "w+b") as fh:
+        xlsx_export(filters=filters, fileobj=fh)
+    lines = [r[0] for r in load_workbook(path).active.iter_rows(values_only=True) if r]
+    assert "Bộ lọc bị bỏ qua vì giá trị không hợp lệ: year, decision" in lines
+
+
+def test_command_search_options(two_authorities):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_awards", "--search", "Đức", stdout=out, stderr=err)
+    assert [r[2] for r in read_csv(out.getvalue().encode())[1:]] == ["Trần Văn Đức"]
+    out = io.StringIO()
+    call_command("export_awards", "--decision-search", "15 QD UBND", stdout=out, stderr=err)
+    assert [r[2] for r in read_csv(out.getvalue().encode())[1:]] == ["Đỗ Văn An"]
+    assert ExportLog.objects.order_by("id").last().filters["decision_q"] == "15 QD UBND"
+
+
+def test_command_stdout_bytes_match_the_logged_hash(two_authorities):
+    # A Windows console: cp1258 text layer that turns "\n" into "\r\n". The bytes written
+    # must still be the ones hashed in the log.
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="cp1258", newline="\r\n")
+    call_command("export_awards", stdout=console, stderr=io.StringIO())
+    data = raw.getvalue()
+    assert data.startswith(BOM.encode("utf-8")) and b"\r\r\n" not in data
+    assert hashlib.sha256(data).hexdigest() == ExportLog.objects.get().sha256
+    assert len(read_csv(data)) == 7

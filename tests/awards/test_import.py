@@ -172,3 +172,29 @@ def test_admin_import_unknown_decision_is_404(client, staff_user):
     client.force_login(staff_user)
     assert client.get("/admin/awards/decision/999999/nhap-danh-sach/").status_code in (302, 404)
     assert client.get("/admin/awards/decision/abc/nhap-danh-sach/").status_code in (302, 404)
+
+
+def test_replacing_the_list_needs_the_delete_permission(client, make_user):
+    from django.contrib.auth.models import Permission
+    from django.core import signing
+
+    decision = make_decision()
+    make_recipients(decision, individuals=2)
+    user = make_user("nhapthem")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_decision", "change_decision",
+                                                 "add_recipient"])
+    )  # fmt: skip
+    client.force_login(user)
+    url = reverse("admin:awards_decision_import", args=[decision.pk])
+    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv"), "replace": "on"})
+    assert "không có quyền xóa" in response.content.decode()
+    assert "payload" not in response.context
+    forged = signing.dumps({"decision": decision.pk, "rows": [], "replace": True},
+                           salt="awards.import", compress=True)  # fmt: skip
+    assert client.post(url, {"payload": forged}).status_code == 403
+    assert decision.recipients.count() == 2
+    # Appending is still allowed.
+    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    assert client.post(url, {"payload": response.context["payload"]}).status_code == 302
+    assert decision.recipients.count() == 5

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             help="Slug hoặc id của quyết định; lặp lại để chọn nhiều quyết định.",
         )
         parser.add_argument("--kind", choices=Recipient.Kind.values)
+        parser.add_argument(
+            "--search", help="Như ô tìm kiếm danh sách người được khen (tên, đơn vị, số QĐ)."
+        )
+        parser.add_argument(
+            "--decision-search", help="Như ô tìm kiếm danh sách quyết định (số QĐ, trích yếu)."
+        )
         parser.add_argument("--order", choices=list(ORDERS), default="decision")
         parser.add_argument("--user", help="Tên đăng nhập ghi vào nhật ký xuất.")
 
@@ -46,6 +52,8 @@ class Command(BaseCommand):
             for key in ("authority", "form", "year", "status", "decision", "kind", "order")
             if options.get(key)
         }
+        data["q"] = options.get("search") or ""
+        data["decision_q"] = options.get("decision_search") or ""
         filters = filters_parse(data=data)
         if filters.ignored:
             raise CommandError(
@@ -78,10 +86,17 @@ class Command(BaseCommand):
             log.refresh_from_db()
             rows, digest = log.row_count, log.sha256
         else:
-            # The CSV text goes through self.stdout; the hash is of its UTF-8 bytes.
-            for chunk in csv_export_stream(filters=filters, log=log):
-                self.stdout.write(chunk.decode("utf-8"), ending="")
+            # The exact bytes that were hashed go to the binary stdout: through the text layer a
+            # console's encoding (cp1258, ...) or Windows' "\n" -> "\r\n" would change them.
+            # A text-only stream (call_command(stdout=StringIO())) gets the same text decoded.
+            binary = getattr(getattr(self.stdout, "_out", None), "buffer", None)
             self.stdout.flush()
+            for chunk in csv_export_stream(filters=filters, log=log):
+                if binary is not None:
+                    binary.write(chunk)
+                else:
+                    self.stdout.write(chunk.decode("utf-8"), ending="")
+            (binary or self.stdout).flush()
             log.refresh_from_db()
             rows, digest = log.row_count, log.sha256
         message = f"{rows} dòng; SHA-256 {digest}; nhật ký #{log.pk}"
