@@ -558,16 +558,12 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         ]
     for label, value in totals:
         ws.append([None, None, cell(label, bold), cell(value, bold)])
-    if len(filters.decisions) == 1 and not filters.kind:
-        from awards.services import Reconciliation
+    if len(filters.decisions) == 1:
+        from awards.services import decision_reconcile
 
-        d = filters.decisions[0]
-        rec = Reconciliation(
-            declared_collectives=d.declared_collectives,
-            declared_individuals=d.declared_individuals,
-            recorded_collectives=stats.count(collective, award=d.is_award),
-            recorded_individuals=stats.count(individual, award=d.is_award),
-        )
+        # Against every recipient recorded for the decision, not just the exported rows: a
+        # year, kind or search filter narrowing the file is not a gap in the records.
+        rec = decision_reconcile(decision=filters.decisions[0])
         lines = rec.messages() or [_("Số đã nhập khớp với số ghi trong quyết định.")]
         for line in lines:
             ws.append([None, None, cell(_("Đối chiếu với quyết định"), bold), cell(line)])

@@ -262,3 +262,17 @@ def test_command_stdout_bytes_match_the_logged_hash(two_authorities):
     assert data.startswith(BOM.encode("utf-8")) and b"\r\r\n" not in data
     assert hashlib.sha256(data).hexdigest() == ExportLog.objects.get().sha256
     assert len(read_csv(data)) == 7
+
+
+def test_single_decision_xlsx_reconciles_against_all_its_records(tmp_path):
+    """Filtering the file by kind must not be reported as a gap in the decision's records."""
+    decision = make_decision(declared_collectives=2, declared_individuals=3)
+    make_recipients(decision, collectives=2, individuals=3)
+    path = tmp_path / "one.xlsx"
+    with path.open("w+b") as fh:
+        xlsx_export(
+            filters=ExportFilters(decisions=[decision], kind=Recipient.Kind.INDIVIDUAL), fileobj=fh
+        )
+    sheet = load_workbook(path, read_only=True).active
+    texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "Số đã nhập khớp với số ghi trong quyết định." in texts
