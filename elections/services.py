@@ -142,6 +142,7 @@ class Tally:
     rerun: bool = False
     byvote: bool = False
     needs_review: bool = False
+    inconsistent: bool = False
 
     @property
     def winners(self):
@@ -153,6 +154,8 @@ class Tally:
             return _("Chưa có kết quả")
         if self.rerun:
             return _("Phải bầu cử lại: số cử tri đã bỏ phiếu không quá một nửa tổng số cử tri")
+        if self.inconsistent:
+            return _("Cần xem lại: số phiếu của người ứng cử lớn hơn số phiếu hợp lệ")
         if self.needs_review:
             return _("Cần xem lại: người ứng cử bằng phiếu nhau mà chưa rõ ai cao tuổi hơn")
         if self.byvote:
@@ -217,12 +220,20 @@ def unit_tally(*, unit, candidates=None, result=None, totals=None):
                 passes_half=bool(valid) and votes * 2 > valid,
             )
         )
-    tally.has_result = bool(valid) and any(c.votes is not None for c in candidates)
+    # Zero valid ballots is a result (nobody can pass half of them), not a missing one.
+    tally.has_result = valid is not None and (
+        valid == 0 or any(c.votes is not None for c in candidates)
+    )
     if not tally.has_result:
         return tally
     is_rerun = bool(result and result.is_rerun)
     if registered and voted is not None and voted * 2 <= registered and not is_rerun:
         tally.rerun = True
+        return tally
+    if any(row.votes > valid for row in tally.rows):
+        # A candidate cannot get more votes than there are valid ballots: a typing error.
+        tally.inconsistent = True
+        tally.needs_review = True
         return tally
 
     eligible = [row for row in tally.rows if row.passes_half]
@@ -230,18 +241,21 @@ def unit_tally(*, unit, candidates=None, result=None, totals=None):
     if len(eligible) > unit.seats:
         last, first_loser = eligible[unit.seats - 1], eligible[unit.seats]
         if last.votes == first_loser.votes:
+            # Every candidate tied with the last seat competes for it by age. The older wins,
+            # but only if every tied birth date is known and the two at the cut differ.
+            tied = [row for row in eligible if row.votes == last.votes]
             last_date = last.candidate.birth_date
             loser_date = first_loser.candidate.birth_date
-            if last_date is None or loser_date is None or last_date == loser_date:
-                # The law cannot decide with what was entered: leave the seat open.
-                tied = [row for row in eligible if row.votes == last.votes]
+            if any(row.candidate.birth_date is None for row in tied) or last_date == loser_date:
+                # The law cannot decide with what was entered: leave the seats open.
                 for row in tied:
                     row.tied_unresolved = True
                 winners = [row for row in winners if row.votes != last.votes]
                 tally.needs_review = True
     for row in winners:
         row.elected = True
-    count = len(winners) + (1 if tally.needs_review else 0)
+    # Seats held open for a tie will be filled once ages are checked: not a by-vote.
+    count = min(len(eligible), unit.seats) if tally.needs_review else len(winners)
     if unit.contest.kind == Contest.Kind.NATIONAL_ASSEMBLY:
         tally.byvote = count < unit.seats
     else:
