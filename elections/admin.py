@@ -322,7 +322,9 @@ class PollingAreaAdmin(HistoryAdmin):
                 election = Election.objects.filter(pk=data["election"]).first()
                 try:
                     report = (
-                        services.polling_areas_import(election=election, rows=data["rows"])
+                        services.polling_areas_import(
+                            election=election, rows=data["rows"], user=request.user
+                        )
                         if election is not None
                         else None
                     )
