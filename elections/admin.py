@@ -175,7 +175,7 @@ class PollingAreaInline(admin.TabularInline):
 
 
 @admin.register(ElectoralUnit)
-class ElectoralUnitAdmin(admin.ModelAdmin):
+class ElectoralUnitAdmin(HistoryAdmin):
     list_display = ["__str__", "seats", "candidate_count", "is_demo"]
     list_filter = ["contest__election", "contest__kind"]
     list_select_related = ["contest"]

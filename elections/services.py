@@ -82,14 +82,21 @@ def area_totals(*, election):
 
 
 def election_turnout(*, election, totals=None, summary=None):
-    """The turnout of ``election``: from its polling areas when any exist, else the summary.
+    """The turnout of ``election``: from its polling areas, else the official summary.
+
+    Areas count only once they are all entered: while fewer areas are entered than the
+    summary's total, the official figures stay (an import of one district must not replace
+    the province's 99,47% with that district's numbers).
 
     ``totals`` (from :func:`area_totals`) and ``summary`` may be passed to avoid queries.
     Returns ``None`` when neither exists.
     """
     if totals is None:
         totals = area_totals(election=election)
-    if totals:
+    if summary is None:
+        summary = getattr(election, "turnout_summary", None)
+    entered = sum(row["areas"] for row in totals.values())
+    if totals and not (summary and summary.areas_total and entered < summary.areas_total):
         registered = sum(row["registered"] or 0 for row in totals.values())
         voted = sum(row["voted"] or 0 for row in totals.values())
         return Turnout(
@@ -101,8 +108,6 @@ def election_turnout(*, election, totals=None, summary=None):
             source="areas",
             source_note=_("Tính từ số liệu các khu vực bỏ phiếu"),
         )
-    if summary is None:
-        summary = getattr(election, "turnout_summary", None)
     if summary is None:
         return None
     pct = summary.percentage

@@ -287,3 +287,23 @@ def test_import_of_a_file_that_is_not_a_spreadsheet_never_errors(client, staff, 
     )
     assert response.status_code == 200
     assert PollingArea.objects.count() == 0
+
+
+def test_seats_changes_are_in_the_unit_history(client, staff):
+    """Seats decide who is elected: changing them is recorded with who, when and what."""
+    from elections.models import ElectoralUnit
+
+    unit = h.unit(seats=2)
+    client.force_login(staff)
+    data = {"contest": unit.contest_id, "number": unit.number, "area_description": "", "seats": 1}
+    for prefix in ("candidates", "result", "polling_areas"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(reverse("admin:elections_electoralunit_change", args=[unit.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = ElectoralUnit.history.filter(id=unit.pk).first()
+    assert (latest.seats, latest.history_user, latest.history_type) == (1, staff, "~")
+    page = client.get(reverse("admin:elections_electoralunit_history", args=[unit.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert staff.username in html or staff.get_full_name() in html
+    assert "Số đại biểu được bầu" in html  # what changed, from the history diff

@@ -26,7 +26,7 @@ MODELS = [Election, Body, Membership, ElectoralUnit, Candidate, UnitResult, Turn
 
 def counts():
     totals = {model.__name__: model.objects.count() for model in MODELS}
-    for model in (Candidate, UnitResult, TurnoutSummary):
+    for model in (Candidate, UnitResult, TurnoutSummary, ElectoralUnit):
         totals[f"history-{model.__name__}"] = model.history.count()
     return totals
 

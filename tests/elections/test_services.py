@@ -290,3 +290,17 @@ def test_national_assembly_full_seats_is_no_by_vote_and_council_one_of_two_is():
     tally = services.unit_tally(unit=council)
     assert len(tally.winners) == 1
     assert tally.byvote
+
+
+def test_partly_entered_areas_do_not_replace_the_official_summary():
+    election = h.election()
+    TurnoutSummary.objects.create(
+        election=election, percentage=Decimal("99.47"), areas_total=3, areas_full=2, source="BC"
+    )
+    h.area(election, "01", 1000, 500)
+    h.area(election, "02", 1000, 1000)
+    turnout = services.election_turnout(election=election)
+    assert (turnout.source, turnout.percentage) == ("summary", Decimal("99.47"))
+    h.area(election, "03", 1000, 1000)
+    turnout = services.election_turnout(election=election)
+    assert (turnout.source, turnout.percentage) == ("areas", Decimal("83.33"))
