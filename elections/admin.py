@@ -175,7 +175,7 @@ class PollingAreaInline(admin.TabularInline):
 
 
 @admin.register(ElectoralUnit)
-class ElectoralUnitAdmin(admin.ModelAdmin):
+class ElectoralUnitAdmin(HistoryAdmin):
     list_display = ["__str__", "seats", "candidate_count", "is_demo"]
     list_filter = ["contest__election", "contest__kind"]
     list_select_related = ["contest"]
@@ -322,7 +322,9 @@ class PollingAreaAdmin(HistoryAdmin):
                 election = Election.objects.filter(pk=data["election"]).first()
                 try:
                     report = (
-                        services.polling_areas_import(election=election, rows=data["rows"])
+                        services.polling_areas_import(
+                            election=election, rows=data["rows"], user=request.user
+                        )
                         if election is not None
                         else None
                     )

@@ -4,11 +4,14 @@ Place names, titles and terms are stored as text snapshots: later administrative
 change of post must never rewrite what was true on election day.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -328,6 +331,8 @@ class ElectoralUnit(NFCModel):
         help_text=_("Tối đa 3 với đại biểu Quốc hội, tối đa 5 với đại biểu HĐND."),
     )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    # The seats decide who is elected: their changes are part of the results' history.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contest", "number"]
@@ -569,6 +574,26 @@ class TurnoutSummary(NFCModel):
             raise ValidationError(
                 _("Nhập tỷ lệ cử tri đi bầu, hoặc cả tổng số cử tri và số cử tri đã bỏ phiếu.")
             )
+        if self.percentage is not None and self.registered and self.voted is not None:
+            # The page shows all three: they must tell the same story.
+            computed = (Decimal(self.voted) * 100 / Decimal(self.registered)).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+            if abs(computed - Decimal(self.percentage)) > Decimal("0.01"):
+                raise ValidationError(
+                    {
+                        "percentage": _(
+                            "Tỷ lệ %(typed)s%% không khớp với số cử tri: %(voted)s/%(registered)s "
+                            "là %(computed)s%%. Sửa lại, hoặc để trống tỷ lệ để tính tự động."
+                        )
+                        % {
+                            "typed": number_format(self.percentage, 2),
+                            "voted": number_format(self.voted, force_grouping=True),
+                            "registered": number_format(self.registered, force_grouping=True),
+                            "computed": number_format(computed, 2),
+                        }
+                    }
+                )
 
 
 class Candidate(NFCModel):

@@ -61,7 +61,12 @@ def election_detail(request, slug):
     )
     decisions = list(Decision.objects.filter(election=election).for_listing())
     unit_turnouts = [
-        {"label": f"{tally.unit.label} – {contest.get_kind_display()}", "tally": tally}
+        {
+            # Illustrative units sit next to the real province figures: say so in the label.
+            "label": f"{tally.unit.label} – {contest.get_kind_display()}"
+            + (f" ({_('minh họa')})" if tally.unit.is_demo else ""),
+            "tally": tally,
+        }
         for contest, tallies in contests
         for tally in tallies
         if tally.turnout is not None

@@ -195,3 +195,115 @@ def test_view_only_user_cannot_revert_history(client, make_user):
     candidate.refresh_from_db()
     assert candidate.full_name == "Người ứng cử đã sửa"
     assert candidate.history.count() == before
+
+
+def test_view_only_user_cannot_import(client, make_user):
+    """Viewing polling areas is not enough to upload or confirm an import."""
+    from django.contrib.auth.models import Permission
+
+    from elections import services
+    from elections.forms import import_payload
+
+    election = h.election()
+    report = services.polling_areas_parse(
+        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+    )
+    viewer = make_user("chi-xem")
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_pollingarea", "view_election"])
+    )
+    client.force_login(viewer)
+    url = reverse("admin:elections_pollingarea_import")
+    assert client.get(reverse("admin:elections_pollingarea_changelist")).status_code == 200
+    assert client.get(url).status_code == 403
+    payload = import_payload(election=election, rows=report.rows)
+    assert client.post(url, {"payload": payload}).status_code == 403
+    assert PollingArea.objects.count() == 0
+
+
+def test_view_only_user_cannot_change_results_or_summary(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    unit = h.unit(seats=1)
+    result = h.result(unit, valid=1000)
+    viewer = make_user("chi-xem-kq")
+    viewer.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(viewer)
+    url = reverse("admin:elections_unitresult_change", args=[result.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "unit": unit.pk,
+            "registered": 1000,
+            "voted": 10,
+            "valid_ballots": 1,
+            "invalid_ballots": 0,
+            "ballots_received": 1,
+            "ballots_issued": 1,
+        },
+    )
+    assert response.status_code == 403
+    result.refresh_from_db()
+    assert result.voted == 900
+    assert client.post(reverse("admin:elections_unitresult_add"), {}).status_code == 403
+
+
+def test_import_preview_counts_new_and_existing_areas(client, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    election = h.election()
+    h.unit(h.contest(election), number=1)
+    h.area(election, "kv01", 10, 5)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:elections_pollingarea_import"),
+        {
+            "election": election.pk,
+            "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS), "text/csv"),
+        },
+    )
+    html = response.content.decode()
+    assert "Khu vực mới: 2; khu vực đã có, sẽ được cập nhật: 1." in html
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "anh.csv"),
+        (b"PK\x03\x04garbage", "bb.xlsx"),
+        (b"\xff\xfe\x00", "bb.csv"),
+        (b"", "bb.csv"),
+    ],
+)
+def test_import_of_a_file_that_is_not_a_spreadsheet_never_errors(client, staff, content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    election = h.election()
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:elections_pollingarea_import"),
+        {"election": election.pk, "file": SimpleUploadedFile(name, content, "text/csv")},
+    )
+    assert response.status_code == 200
+    assert PollingArea.objects.count() == 0
+
+
+def test_seats_changes_are_in_the_unit_history(client, staff):
+    """Seats decide who is elected: changing them is recorded with who, when and what."""
+    from elections.models import ElectoralUnit
+
+    unit = h.unit(seats=2)
+    client.force_login(staff)
+    data = {"contest": unit.contest_id, "number": unit.number, "area_description": "", "seats": 1}
+    for prefix in ("candidates", "result", "polling_areas"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(reverse("admin:elections_electoralunit_change", args=[unit.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = ElectoralUnit.history.filter(id=unit.pk).first()
+    assert (latest.seats, latest.history_user, latest.history_type) == (1, staff, "~")
+    page = client.get(reverse("admin:elections_electoralunit_history", args=[unit.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert staff.username in html or staff.get_full_name() in html
+    assert "Số đại biểu được bầu" in html  # what changed, from the history diff

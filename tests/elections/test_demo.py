@@ -26,7 +26,7 @@ MODELS = [Election, Body, Membership, ElectoralUnit, Candidate, UnitResult, Turn
 
 def counts():
     totals = {model.__name__: model.objects.count() for model in MODELS}
-    for model in (Candidate, UnitResult, TurnoutSummary):
+    for model in (Candidate, UnitResult, TurnoutSummary, ElectoralUnit):
         totals[f"history-{model.__name__}"] = model.history.count()
     return totals
 
@@ -70,9 +70,29 @@ def test_demo_loads_the_seed_facts_once(client):
     html = client.get(election.get_absolute_url()).content.decode()
     assert "99,47%" in html and "604/777" in html
     assert seed.title in html
+    # Made-up units are labelled wherever they appear, also beside the real turnout figure.
+    assert "Đơn vị bầu cử số 1 – Đại biểu HĐND tỉnh (minh họa)" in html
 
 
 def test_demo_account_role_exists():
     for _username, groups, _superuser, _name in demo.DEMO_ACCOUNTS:
         for group in groups:
             assert Group.objects.filter(name=group).exists()
+
+
+def test_load_demo_command_twice_changes_no_election_row():
+    import io
+
+    from django.core.management import call_command
+
+    def dump():
+        out = io.StringIO()
+        call_command("dumpdata", "elections", stdout=out)
+        return out.getvalue()
+
+    call_command("load_demo", "--no-accounts", "--allow-production", stdout=io.StringIO())
+    first = dump()
+    call_command("load_demo", "--no-accounts", "--allow-production", stdout=io.StringIO())
+    assert dump() == first
+    election = Election.objects.get(slug=demo.ELECTION_SLUG)
+    assert election.articles.filter(slug=SEED_SLUG).exists()

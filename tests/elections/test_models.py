@@ -170,3 +170,23 @@ def test_str_and_ordering_exist_for_every_model():
             continue
         assert model._meta.ordering, model
         assert "__str__" in model.__dict__, model
+
+
+def test_summary_percentage_must_agree_with_its_counts():
+    election = h.election()
+    wrong = TurnoutSummary(
+        election=election, registered=642235, voted=633273, percentage=Decimal("99.47"), source="x"
+    )
+    with pytest.raises(ValidationError) as exc:
+        wrong.full_clean()
+    message = str(exc.value)
+    assert "633.273/642.235" in message and "98,60%" in message
+    TurnoutSummary(
+        election=election, registered=642235, voted=633273, percentage=Decimal("98.60"), source="x"
+    ).full_clean()
+    form = TurnoutSummaryForm(
+        data={"registered": "642235", "voted": "633273", "percentage": "99,47", "source": "x"},
+        instance=TurnoutSummary(election=election),
+    )
+    assert not form.is_valid()
+    assert "không khớp" in form.errors["percentage"][0]

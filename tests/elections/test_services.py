@@ -201,3 +201,106 @@ def test_percentage_rounds_half_up():
 )
 def test_csv_cells_are_formula_safe(value, expected):
     assert services.csv_safe(value) == expected
+
+
+def test_a_tied_candidate_without_birth_date_leaves_the_seat_open():
+    # The tied rival with no birth date may be the oldest: the law cannot pick yet.
+    unit = h.unit(seats=2)
+    h.candidate(unit, 900, name="Nhất")
+    h.candidate(unit, 700, name="Có ngày sinh", born=datetime.date(1960, 1, 1))
+    h.candidate(unit, 700, name="Cũng có", born=datetime.date(1975, 1, 1))
+    missing = h.candidate(unit, 700, name="Chưa có ngày sinh")
+    missing.birth_date = None
+    missing.save()
+    h.result(unit, valid=1000)
+    tally = services.unit_tally(unit=unit)
+    assert elected_names(tally) == ["Nhất"]
+    assert tally.needs_review
+    assert {r.candidate.full_name for r in tally.rows if r.tied_unresolved} == {
+        "Có ngày sinh",
+        "Cũng có",
+        "Chưa có ngày sinh",
+    }
+    # The open seat waits for the ages: it is not a by-vote.
+    assert not tally.byvote
+
+
+def test_more_ties_than_seats_go_to_the_oldest():
+    unit = h.unit(seats=2)
+    for name, year in [("Sinh 1970", 1970), ("Sinh 1955", 1955), ("Sinh 1962", 1962)]:
+        h.candidate(unit, 600, name=name, born=datetime.date(year, 6, 1))
+    h.candidate(unit, 100, name="Thấp")
+    h.result(unit, valid=1000)
+    tally = services.unit_tally(unit=unit)
+    assert elected_names(tally) == ["Sinh 1955", "Sinh 1962"]
+    assert not tally.needs_review
+
+
+def test_tie_below_half_needs_no_age_check():
+    unit = h.unit(seats=1)
+    h.candidate(unit, 800, name="Quá nửa")
+    a = h.candidate(unit, 100, name="A")
+    b = h.candidate(unit, 100, name="B")
+    for c in (a, b):
+        c.birth_date = None
+        c.save()
+    h.result(unit, valid=1000)
+    tally = services.unit_tally(unit=unit)
+    assert elected_names(tally) == ["Quá nửa"]
+    assert not tally.needs_review
+
+
+def test_zero_valid_ballots_elects_nobody_and_calls_a_by_vote():
+    unit = h.unit(seats=2)
+    h.candidate(unit, 0)
+    h.candidate(unit, None)
+    h.result(unit, valid=0, invalid=900, registered=1000, voted=900)
+    tally = services.unit_tally(unit=unit)
+    assert tally.has_result
+    assert tally.winners == []
+    assert tally.byvote
+    assert all(row.percentage is None for row in tally.rows)
+    assert "bầu cử thêm" in str(tally.status)
+
+
+def test_votes_above_valid_ballots_are_flagged_not_elected():
+    unit = h.unit(seats=1)
+    h.candidate(unit, 1200, name="Gõ nhầm")
+    h.result(unit, valid=1000)
+    tally = services.unit_tally(unit=unit)
+    assert tally.winners == []
+    assert tally.needs_review
+    assert "lớn hơn số phiếu hợp lệ" in str(tally.status)
+
+
+def test_national_assembly_full_seats_is_no_by_vote_and_council_one_of_two_is():
+    election = h.election()
+    na = h.contest(election, kind=Contest.Kind.NATIONAL_ASSEMBLY, term="khóa XV")
+    unit = h.unit(na, seats=2)
+    h.candidate(unit, 800)
+    h.candidate(unit, 700)
+    h.candidate(unit, 300)
+    h.result(unit, valid=1000)
+    assert not services.unit_tally(unit=unit).byvote
+
+    council = h.unit(h.contest(election), seats=2)  # 1 of 2 is below two thirds
+    h.candidate(council, 800)
+    h.candidate(council, 300)
+    h.result(council, valid=1000)
+    tally = services.unit_tally(unit=council)
+    assert len(tally.winners) == 1
+    assert tally.byvote
+
+
+def test_partly_entered_areas_do_not_replace_the_official_summary():
+    election = h.election()
+    TurnoutSummary.objects.create(
+        election=election, percentage=Decimal("99.47"), areas_total=3, areas_full=2, source="BC"
+    )
+    h.area(election, "01", 1000, 500)
+    h.area(election, "02", 1000, 1000)
+    turnout = services.election_turnout(election=election)
+    assert (turnout.source, turnout.percentage) == ("summary", Decimal("99.47"))
+    h.area(election, "03", 1000, 1000)
+    turnout = services.election_turnout(election=election)
+    assert (turnout.source, turnout.percentage) == ("areas", Decimal("83.33"))
