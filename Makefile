@@ -49,7 +49,7 @@ bench: install
 
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
-	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 screenshots: demo
 	$(PY) -m tests.screenshots

@@ -45,3 +45,17 @@ def test_compiled_catalogue_matches_the_source():
         m for m in po_entries() if m and m.replace("\\n", "\n").replace('\\"', '"') not in compiled
     )
     assert missing == [], "run make messages (compilemessages) and commit the .mo"
+
+
+def test_change_history_screens_are_vietnamese(client, make_user, db):
+    from django.urls import reverse
+
+    from tests.awards.conftest import make_decision
+
+    decision = make_decision()
+    decision.title = "Sửa trích yếu"
+    decision.save()
+    client.force_login(make_user("history-reader", superuser=True))
+    html = client.get(reverse("admin:awards_decision_history", args=[decision.pk])).content.decode()
+    assert "Người thay đổi" in html and "Thời điểm" in html
+    assert "Changed by" not in html
