@@ -108,6 +108,8 @@ class ExportFilters:
     search: str = ""
     decision_search: str = ""
     ignored: list = field(default_factory=list)
+    # Decisions were asked for and none exists: the export is empty, never the whole list.
+    decisions_not_found: bool = False
 
     def as_log(self):
         """A JSON-ready description (slugs and labels) stored in the export log."""
@@ -128,6 +130,8 @@ class ExportFilters:
             data["q"] = self.search
         if self.decision_search:
             data["decision_q"] = self.decision_search
+        if self.decisions_not_found:
+            data["decision"] = "not-found"
         if self.ignored:
             data["ignored"] = self.ignored
         return data
@@ -148,6 +152,8 @@ class ExportFilters:
             if len(self.decisions) > 50:
                 numbers += _(" … (%(n)s quyết định)") % {"n": len(self.decisions)}
             lines.append(_("Quyết định: %(v)s") % {"v": numbers})
+        if self.decisions_not_found:
+            lines.append(_("Quyết định: không tìm thấy quyết định nào như yêu cầu."))
         if self.kind:
             lines.append(_("Loại: %(v)s") % {"v": Recipient.Kind(self.kind).label})
         if self.search:
@@ -272,7 +278,9 @@ def filters_parse(*, data):
             ).select_related("authority", "form", "proposed_by")
         )
         filters.decisions = found
-        if len(found) < len(set(wanted)):
+        if not found:
+            filters.decisions_not_found = True
+        elif len(found) < len(set(wanted)):
             filters.ignored.append("decision")
     return filters
 
@@ -329,7 +337,9 @@ def recipients_filter(*, filters, queryset=None):
         qs = qs.awarded()
     elif filters.status == Decision.Status.PROPOSED:
         qs = qs.filter(~Q(decision__status=Decision.Status.DECIDED) | Q(decision__number=""))
-    if filters.decisions:
+    if filters.decisions_not_found:
+        qs = qs.none()
+    elif filters.decisions:
         qs = qs.filter(decision__in=filters.decisions)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)

@@ -32,7 +32,13 @@ def test_export_ignores_bad_values(client, auditor, listed, key, value):
     client.force_login(auditor)
     response = client.get(EXPORT_URL, {key: value})
     assert response.status_code == 200
-    assert len(b"".join(response.streaming_content).splitlines()) == 3
+    lines = b"".join(response.streaming_content).splitlines()
+    if key == "decision" and value != "\x00":
+        # A decision was asked for and none matches: an empty list, never the whole one.
+        assert len(lines) == 1
+        assert ExportLog.objects.get().filters["decision"] == "not-found"
+        return
+    assert len(lines) == 3
     if key not in ("format", "order") and value != "\x00":  # a lone NUL is just empty
         assert key in ExportLog.objects.get().filters["ignored"]
 
@@ -55,7 +61,17 @@ def test_public_list_ignores_bad_values(client, listed, key, value):
 def test_filters_parse_ignores_superscript_digits(listed):
     filters = filters_parse(data={"year": "²⁰²¹", "decision": ["²", "\x00"]})
     assert filters.year is None and filters.decisions == []
-    assert set(filters.ignored) == {"year", "decision"}
+    assert set(filters.ignored) == {"year"}
+    assert filters.decisions_not_found  # asked for decisions, found none: an empty export
+
+
+def test_unknown_decision_exports_nothing_not_everything(listed):
+    from awards.exports import export_rows
+
+    filters = filters_parse(data={"decision": ["khong-ton-tai"]})
+    assert list(export_rows(filters=filters)) == []
+    assert "không tìm thấy" in " ".join(str(line) for line in filters.describe())
+    assert list(export_rows(filters=filters_parse(data={})))  # the unfiltered list is not empty
 
 
 def test_import_rejects_superscript_order_with_a_message():

@@ -239,7 +239,8 @@ def test_xlsx_names_the_filters_it_ignored(two_authorities, tmp_path):
     with open(path, "w+b") as fh:
         xlsx_export(filters=filters, fileobj=fh)
     lines = [r[0] for r in load_workbook(path).active.iter_rows(values_only=True) if r]
-    assert "Bộ lọc bị bỏ qua vì giá trị không hợp lệ: year, decision" in lines
+    assert "Bộ lọc bị bỏ qua vì giá trị không hợp lệ: year" in lines
+    assert "Quyết định: không tìm thấy quyết định nào như yêu cầu." in lines
 
 
 def test_command_search_options(two_authorities):
