@@ -294,7 +294,7 @@ def decision_search_q(term, prefix=""):
     number = normalize_document_number(term)
     if number:
         condition |= Q(**{f"{prefix}number_normalized__contains": number})
-        condition |= Q(**{f"{prefix}proposal_number__icontains": term})
+        condition |= Q(**{f"{prefix}proposal_number_normalized__contains": number})
     folded = fold(term)
     if folded != term.casefold():
         condition |= Q(**{f"{prefix}title__icontains": folded})

@@ -187,6 +187,9 @@ class Decision(NFCModel):
         blank=True,
         help_text=_("Ví dụ “1134/TTr-UBND”. Bắt buộc khi tình trạng là “Đề nghị”."),
     )
+    proposal_number_normalized = models.CharField(
+        _("số tờ trình (chuẩn hóa)"), max_length=60, blank=True, editable=False, db_index=True
+    )
     proposal_date = models.DateField(_("ngày tờ trình"), null=True, blank=True)
     authority = models.ForeignKey(
         Authority,
@@ -347,6 +350,8 @@ class Decision(NFCModel):
     def save(self, *args, **kwargs):
         self.number = (self.number or "").strip()
         self.number_normalized = normalize_document_number(self.number)
+        self.proposal_number = (self.proposal_number or "").strip()
+        self.proposal_number_normalized = normalize_document_number(self.proposal_number)
         if not self.slug:
             base = self.number or self.proposal_number or ""
             self.slug = unique_slug(

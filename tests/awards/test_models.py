@@ -180,3 +180,15 @@ def test_scan_stored_under_random_name():
     assert decision.scan.name.startswith("awards/quyet-dinh/")
     assert "ông" not in decision.scan.name and decision.scan.name.endswith(".pdf")
     assert len(decision.scan.name.rsplit("/", 1)[1]) == 36
+
+
+@pytest.mark.parametrize("typed", ["1134/TTr-UBND", "1134 TTr UBND", "1134/ttr-ubnd"])
+def test_proposal_number_found_in_its_variants(typed):
+    from awards.exports import decision_search_q
+
+    proposal = make_decision(
+        status=Decision.Status.PROPOSED,
+        proposal_number="1134/TTr-UBND",
+        proposal_date=datetime.date(2021, 6, 24),
+    )
+    assert list(Decision.objects.filter(decision_search_q(typed))) == [proposal]
