@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import connection
 
 from articles.models import Article, Category
 
@@ -17,6 +18,21 @@ def _menu():
     return top
 
 
+def has_demo_content():
+    """Whether any demo article, election or commendation exists, in one query."""
+    from awards.models import Decision
+    from elections.models import Election
+
+    checks = " OR ".join(
+        # Table names come from the models, not from input.
+        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(m._meta.db_table)} WHERE is_demo)"  # noqa: S608
+        for m in (Article, Election, Decision)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {checks}")
+        return bool(cursor.fetchone()[0])
+
+
 def portal(request):
     """Site-wide context: the portal name, the main menu and the demo banner (2 queries)."""
     path = request.path_info
@@ -25,5 +41,5 @@ def portal(request):
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "menu_categories": _menu,
-        "has_demo_content": lambda: Article.objects.filter(is_demo=True).exists(),
+        "has_demo_content": has_demo_content,
     }

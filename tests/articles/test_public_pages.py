@@ -263,3 +263,16 @@ def test_vietnamese_content_is_marked_on_english_pages(client, category):
     assert '<html lang="en">' in html
     assert '<h1 lang="vi">Hội nghị tổng kết</h1>' in html
     assert '<div class="article-body" lang="vi">' in html
+
+
+def test_demo_banner_for_demo_elections_or_commendations_too(client):
+    from elections.models import Election
+    from tests.awards.conftest import make_decision
+    from tests.elections import helpers
+
+    assert "Bản trình diễn" not in client.get("/").content.decode()
+    helpers.election(is_demo=True)
+    assert "Bản trình diễn" in client.get("/").content.decode()
+    Election.objects.all().delete()
+    make_decision(is_demo=True)
+    assert "Bản trình diễn" in client.get("/").content.decode()
