@@ -86,10 +86,82 @@ def run(stdout):
         ("article with 6 photos", "/tin-tuc/bench-0/"),
         ("search 'bau cu'", "/tim-kiem/?q=bau+cu"),
         ("search, no hit", "/tim-kiem/?q=khongcoketqua"),
-        ("rss", "/rss/"),
-        ("sitemap", "/sitemap.xml"),
+        ("rss (cached)", "/rss/"),
+        ("sitemap (cached)", "/sitemap.xml"),
     ]
     stdout.write(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'queries':>9}{'KB':>8}")
     for name, url in pages:
         median, p95, queries, size = _measure(client, url)
         stdout.write(f"{name:<24}{median:>10.1f}{p95:>10.1f}{queries:>9}{size / 1024:>8.1f}")
+    if connection.vendor == "postgresql":
+        _load_test(stdout, [url for _name, url in pages[:6]])
+
+
+LOAD_SECONDS = 8
+LOAD_CLIENTS = 8
+
+
+def _load_test(stdout, urls):
+    """Requests per second through gunicorn on 127.0.0.1 (bounded in time), same database."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1"}
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                if time.time() > deadline:
+                    stdout.write("gunicorn did not start; load test skipped")
+                    return
+                time.sleep(0.3)
+        stdout.write(
+            f"\nload: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s against gunicorn "
+            "(2 workers x 4 threads) on 127.0.0.1, the pages above in turn"
+        )
+        counts = {"ok": 0, "error": 0}
+        lock = threading.Lock()
+        stop = time.time() + LOAD_SECONDS
+
+        def client(offset):
+            i = offset
+            while time.time() < stop:
+                try:
+                    urllib.request.urlopen(base + urls[i % len(urls)], timeout=10).read()  # noqa: S310
+                    key = "ok"
+                except OSError:
+                    key = "error"
+                with lock:
+                    counts[key] += 1
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(LOAD_CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stdout.write(
+            f"{counts['ok'] / LOAD_SECONDS:.0f} requests/s, {counts['error']} errors "
+            f"({counts['ok']} responses)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -226,9 +226,9 @@ def test_no_inline_scripts_on_public_pages(client, category):
 
 def test_demo_banner_only_with_demo_content(client, category):
     factories.article(category=category)
-    assert "Bản trình diễn" not in client.get("/").content.decode()
+    assert "Bản trình diễn" not in client.get("/tin-tuc/").content.decode()
     factories.article(category=category, is_demo=True)
-    assert "Bản trình diễn" in client.get("/").content.decode()
+    assert "Bản trình diễn" in client.get("/tin-tuc/").content.decode()
 
 
 def test_roles_exist():
@@ -270,9 +270,24 @@ def test_demo_banner_for_demo_elections_or_commendations_too(client):
     from tests.awards.conftest import make_decision
     from tests.elections import helpers
 
-    assert "Bản trình diễn" not in client.get("/").content.decode()
+    assert "Bản trình diễn" not in client.get("/tin-tuc/").content.decode()
     helpers.election(is_demo=True)
-    assert "Bản trình diễn" in client.get("/").content.decode()
+    assert "Bản trình diễn" in client.get("/tin-tuc/").content.decode()
     Election.objects.all().delete()
     make_decision(is_demo=True)
-    assert "Bản trình diễn" in client.get("/").content.decode()
+    assert "Bản trình diễn" in client.get("/tin-tuc/").content.decode()
+
+
+def test_home_page_is_cached_for_a_minute(client, category, django_assert_num_queries):
+    from django.core.cache import cache
+
+    factories.article(category=category, title="Tin thứ nhất")
+    assert "Tin thứ nhất" in client.get("/").content.decode()
+    factories.article(category=category, title="Tin vừa đến giờ đăng")
+    with django_assert_num_queries(0):
+        cached = client.get("/").content.decode()
+    assert "Tin vừa đến giờ đăng" not in cached
+    assert "Tin vừa đến giờ đăng" in client.get("/?utm_source=zalo").content.decode()
+    assert "Skip to main content" in client.get("/en/").content.decode()  # per language
+    cache.clear()  # the minute is up
+    assert "Tin vừa đến giờ đăng" in client.get("/").content.decode()
