@@ -1,6 +1,7 @@
 """Article workflow: who may move an article to which status."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, Image
@@ -25,6 +26,33 @@ def can_edit(user, article):
     if article is None or can_publish(user):
         return True
     return article.status != Article.Status.PUBLISHED
+
+
+def image_key(image):
+    """The storage name that an image's original and renditions share: ``images/ab/<hex>``."""
+    return image.file.name.rsplit(".", 1)[0] if image.file else ""
+
+
+def articles_using_image(image):
+    """Articles that show ``image``: as cover, as a photo, or inline in the body.
+
+    Inline images are matched by the storage key that the original and every rendition
+    share (``images/ab/<hex>``), since the editor inserts a rendition's URL.
+    """
+    condition = Q(cover=image) | Q(photos__image=image)
+    key = image_key(image)
+    if key:
+        condition |= Q(body__contains=key)
+    return Article.objects.filter(condition).distinct()
+
+
+def can_change_image(user, image):
+    """Writers may not change an image that a published article shows (nor replace its file)."""
+    if not user.has_perm("articles.change_image"):
+        return False
+    if image is None or can_publish(user):
+        return True
+    return not articles_using_image(image).filter(status=Article.Status.PUBLISHED).exists()
 
 
 def articles_set_status(*, articles, status, user):
