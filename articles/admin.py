@@ -19,7 +19,7 @@ from articles.services import (
     image_key,
 )
 from portal.images import delete_files, store_image
-from portal.text import fold
+from portal.text import fold, nfc
 
 
 class FoldedSearchMixin:
@@ -145,7 +145,7 @@ class ImageAdmin(admin.ModelAdmin):
         """The editor's "browse server" window: pick an image already uploaded here."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        query = request.GET.get("q", "")[:200]
+        query = nfc(request.GET.get("q", "")[:200]).strip()
         images = Image.objects.all()
         if query:
             images = images.filter(alt_text__icontains=query) | images.filter(

@@ -304,3 +304,13 @@ def test_unused_image_can_be_deleted(client, publisher):
     client.force_login(publisher)
     client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
     assert not Image.objects.filter(pk=image.pk).exists()
+
+
+def test_image_browser_search_accepts_decomposed_text(client, writer):
+    import unicodedata
+
+    image = factories.image(alt_text="Toàn cảnh hội nghị")
+    client.force_login(writer)
+    query = unicodedata.normalize("NFD", "hội nghị")
+    html = client.get("/admin/articles/image/browse/", {"q": query}).content.decode()
+    assert image.rendition_url() in html
