@@ -278,13 +278,24 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):
-        changed = articles_set_status(articles=queryset, status=status, user=request.user)
+        changed, expired = articles_set_status(articles=queryset, status=status, user=request.user)
         self.message_user(
             request,
             ngettext("Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", changed)
             % {"n": changed},
             messages.SUCCESS,
         )
+        if expired:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d bài không được xuất bản vì thời điểm gỡ bài đã qua.",
+                    "%(n)d bài không được xuất bản vì thời điểm gỡ bài đã qua.",
+                    expired,
+                )
+                % {"n": expired},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Xuất bản các bài đã chọn"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -1,6 +1,7 @@
 """Article workflow: who may move an article to which status."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,22 +56,31 @@ def can_change_image(user, image):
     return not articles_using_image(image).filter(status=Article.Status.PUBLISHED).exists()
 
 
+@transaction.atomic
 def articles_set_status(*, articles, status, user):
-    """Publish or unpublish several articles at once; return how many changed."""
+    """Publish or unpublish several articles at once; return ``(changed, expired)``.
+
+    An article whose take-down time has already passed is not published (``expired`` counts
+    them): publishing it now would put its publish time after its take-down time.
+    """
     if not can_publish(user):
         raise PermissionDenied
     now = timezone.now()
-    changed = 0
+    changed = expired = 0
     for article in articles:
         if article.status == status:
             continue
+        if status == Article.Status.PUBLISHED:
+            publish_at = article.publish_at or now
+            if article.unpublish_at is not None and article.unpublish_at <= publish_at:
+                expired += 1
+                continue
+            article.publish_at = publish_at
         article.status = status
-        if status == Article.Status.PUBLISHED and article.publish_at is None:
-            article.publish_at = now
         article.updated_by = user
         article.save()
         changed += 1
-    return changed
+    return changed, expired
 
 
 def image_create(*, upload, alt_text, caption="", credit="", user=None, is_demo=False):

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Image
 from tests import factories
@@ -314,3 +315,38 @@ def test_image_browser_search_accepts_decomposed_text(client, writer):
     query = unicodedata.normalize("NFD", "hội nghị")
     html = client.get("/admin/articles/image/browse/", {"q": query}).content.decode()
     assert image.rendition_url() in html
+
+
+def test_bulk_publish_skips_articles_whose_take_down_time_has_passed(client, publisher, category):
+    now = timezone.now()
+    expired = factories.article(
+        category=category, published=False, unpublish_at=now - datetime.timedelta(days=1)
+    )
+    fine = factories.article(category=category, published=False)
+    client.force_login(publisher)
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [expired.pk, fine.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "thời điểm gỡ bài đã qua" in response.content.decode()
+    expired.refresh_from_db()
+    fine.refresh_from_db()
+    assert expired.status == Article.Status.DRAFT
+    assert fine.status == Article.Status.PUBLISHED
+
+
+def test_publishing_now_with_a_past_take_down_time_is_a_form_error(client, publisher, category):
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    client.force_login(publisher)
+    form = article_form(
+        category,
+        status="published",
+        unpublish_at_0=past.strftime("%d/%m/%Y"),
+        unpublish_at_1=past.strftime("%H:%M:%S"),
+    )
+    response = client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    assert "Thời điểm gỡ bài phải sau thời điểm xuất bản." in response.content.decode()
+    assert not Article.objects.exists()
