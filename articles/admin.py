@@ -4,14 +4,22 @@ from django.db import transaction
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.forms import ArticleAdminForm, ImageUploadForm
 from articles.models import Article, ArticlePhoto, Category, Image
-from articles.services import articles_set_status, can_edit, can_publish
+from articles.services import (
+    articles_set_status,
+    articles_using_image,
+    can_change_image,
+    can_edit,
+    can_publish,
+    image_key,
+)
 from portal.images import delete_files, store_image
-from portal.text import fold
+from portal.text import fold, nfc
 
 
 class FoldedSearchMixin:
@@ -80,12 +88,30 @@ class ImageAdmin(admin.ModelAdmin):
     def size(self, obj):
         return f"{obj.width} × {obj.height}"
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or can_change_image(request.user, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Covers would silently be emptied (SET_NULL) and inline images in bodies would break:
+        # an image that any article shows cannot be deleted until it is taken out.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        label = capfirst(Article._meta.verbose_name)
+        for image in objs:
+            for article in articles_using_image(image):
+                entry = f"{label}: {article}"
+                if entry not in protected:
+                    protected.append(entry)
+        return deleted, counts, perms_needed, protected
+
     def save_model(self, request, obj, form, change):
         processed = form.cleaned_data.get("upload")
         old_files = []
         new_files = []
         if processed is not None:
-            if change:
+            # Article bodies link to the old renditions by URL: keep them while one does.
+            if change and not Article.objects.filter(body__contains=image_key(obj)).exists():
                 old_files = [obj.file.name] + [
                     n for r in obj.renditions for n in (r["webp"], r["jpeg"])
                 ]
@@ -119,7 +145,7 @@ class ImageAdmin(admin.ModelAdmin):
         """The editor's "browse server" window: pick an image already uploaded here."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        query = request.GET.get("q", "")[:200]
+        query = nfc(request.GET.get("q", "")[:200]).strip()
         images = Image.objects.all()
         if query:
             images = images.filter(alt_text__icontains=query) | images.filter(
@@ -252,13 +278,24 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):
-        changed = articles_set_status(articles=queryset, status=status, user=request.user)
+        changed, expired = articles_set_status(articles=queryset, status=status, user=request.user)
         self.message_user(
             request,
             ngettext("Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", changed)
             % {"n": changed},
             messages.SUCCESS,
         )
+        if expired:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d bài không được xuất bản vì thời điểm gỡ bài đã qua.",
+                    "%(n)d bài không được xuất bản vì thời điểm gỡ bài đã qua.",
+                    expired,
+                )
+                % {"n": expired},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Xuất bản các bài đã chọn"), permissions=["publish"])
     def publish_selected(self, request, queryset):

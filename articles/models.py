@@ -271,7 +271,11 @@ class Article(NFCModel):
         return self.title
 
     def clean(self):
-        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+        # Published without a time means "now" (see save()): compare with that.
+        publish_at = self.publish_at
+        if publish_at is None and self.status == self.Status.PUBLISHED:
+            publish_at = timezone.now()
+        if self.unpublish_at and publish_at and self.unpublish_at <= publish_at:
             raise ValidationError(
                 {"unpublish_at": _("Thời điểm gỡ bài phải sau thời điểm xuất bản.")}
             )

@@ -1,6 +1,8 @@
 """Article workflow: who may move an article to which status."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, Image
@@ -27,22 +29,58 @@ def can_edit(user, article):
     return article.status != Article.Status.PUBLISHED
 
 
+def image_key(image):
+    """The storage name that an image's original and renditions share: ``images/ab/<hex>``."""
+    return image.file.name.rsplit(".", 1)[0] if image.file else ""
+
+
+def articles_using_image(image):
+    """Articles that show ``image``: as cover, as a photo, or inline in the body.
+
+    Inline images are matched by the storage key that the original and every rendition
+    share (``images/ab/<hex>``), since the editor inserts a rendition's URL.
+    """
+    condition = Q(cover=image) | Q(photos__image=image)
+    key = image_key(image)
+    if key:
+        condition |= Q(body__contains=key)
+    return Article.objects.filter(condition).distinct()
+
+
+def can_change_image(user, image):
+    """Writers may not change an image that a published article shows (nor replace its file)."""
+    if not user.has_perm("articles.change_image"):
+        return False
+    if image is None or can_publish(user):
+        return True
+    return not articles_using_image(image).filter(status=Article.Status.PUBLISHED).exists()
+
+
+@transaction.atomic
 def articles_set_status(*, articles, status, user):
-    """Publish or unpublish several articles at once; return how many changed."""
+    """Publish or unpublish several articles at once; return ``(changed, expired)``.
+
+    An article whose take-down time has already passed is not published (``expired`` counts
+    them): publishing it now would put its publish time after its take-down time.
+    """
     if not can_publish(user):
         raise PermissionDenied
     now = timezone.now()
-    changed = 0
+    changed = expired = 0
     for article in articles:
         if article.status == status:
             continue
+        if status == Article.Status.PUBLISHED:
+            publish_at = article.publish_at or now
+            if article.unpublish_at is not None and article.unpublish_at <= publish_at:
+                expired += 1
+                continue
+            article.publish_at = publish_at
         article.status = status
-        if status == Article.Status.PUBLISHED and article.publish_at is None:
-            article.publish_at = now
         article.updated_by = user
         article.save()
         changed += 1
-    return changed
+    return changed, expired
 
 
 def image_create(*, upload, alt_text, caption="", credit="", user=None, is_demo=False):

@@ -21,6 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (320, 640, 960, 1280)
+# WebP cannot encode a side longer than this: a 1 × 20,000 strip would pass the pixel cap and
+# then fail while its renditions are written, after validation, as a server error.
+MAX_SIDE = 16383
 
 
 @dataclass
@@ -71,6 +74,13 @@ def process_upload(uploaded):
                         % {"w": width, "h": height, "mp": _max_pixels() // 1_000_000},
                         code="pixels",
                     )
+                if max(width, height) > MAX_SIDE:
+                    raise ValidationError(
+                        _("Ảnh quá dài hoặc quá rộng (%(w)s × %(h)s). Mỗi cạnh tối đa %(max)s "
+                          "điểm ảnh.")
+                        % {"w": width, "h": height, "max": MAX_SIDE},
+                        code="dimensions",
+                    )  # fmt: skip
                 probe.verify()
             with Image.open(io.BytesIO(data)) as img:
                 img.load()
@@ -86,8 +96,10 @@ def process_upload(uploaded):
             _("Tệp không phải ảnh hợp lệ hoặc đã bị hỏng."), code="invalid"
         ) from exc
 
-    if fmt == "JPEG" or img.mode not in ("RGB", "RGBA", "L", "LA"):
-        img = img.convert("RGBA" if "A" in img.getbands() and fmt != "JPEG" else "RGB")
+    img = _normalise_mode(img, fmt)
+    # Only the pixels go on: JPEG comments, XMP, ICC and other text chunks would otherwise be
+    # copied into the re-encoded file (Pillow writes a JPEG's comment back by default).
+    img.info = {}
     content = _encode(img, fmt)
     return ProcessedImage(
         content=content,
@@ -96,6 +108,31 @@ def process_upload(uploaded):
         height=img.height,
         image=img,
     )
+
+
+def _normalise_mode(img, fmt):
+    """8-bit RGB(A) or greyscale, keeping transparency where the format has it."""
+    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+        # 16-bit and 32-bit greyscale: scale to 8 bits (a plain convert clips to white).
+        high = 65535 if img.mode.startswith("I;16") or img.getextrema()[1] > 255 else 255
+        img = img.convert("I").point(lambda v: v * (255 / high)).convert("L")
+    if fmt == "JPEG":
+        return img if img.mode in ("RGB", "L") else img.convert("RGB")
+    if img.mode in ("RGB", "RGBA", "L", "LA"):
+        return img
+    if img.mode in ("P", "PA", "1") and ("transparency" in img.info or img.mode == "PA"):
+        return img.convert("RGBA")
+    return img.convert("RGBA" if "A" in img.getbands() else "RGB")
+
+
+def _flatten(img):
+    """RGB for renditions: transparent areas on white (JPEG has no alpha; black looks broken)."""
+    if "A" not in img.getbands():
+        return img.convert("RGB")
+    rgba = img.convert("RGBA")
+    background = Image.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
 
 
 def _encode(img, fmt):
@@ -125,7 +162,7 @@ def store_image(processed, *, folder="images"):
         written.append(original)
         renditions = []
         widths = [w for w in RENDITION_WIDTHS if w < processed.width] or [processed.width]
-        rgb = processed.image.convert("RGB")
+        rgb = _flatten(processed.image)
         for width in widths:
             height = max(1, round(processed.height * width / processed.width))
             resized = rgb.resize((width, height), Image.Resampling.LANCZOS)

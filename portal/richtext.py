@@ -6,6 +6,7 @@ means changing :func:`editor_widget` only.
 """
 
 import html
+import re
 
 import nh3
 from django.conf import settings
@@ -27,12 +28,21 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# What follows MEDIA_URL in an upload's URL (``images/ab/<hex>-960.jpg``): plain segments only.
+# No ``..`` (also not as ``%2e%2e``) and no backslash, which browsers read as ``/``: either
+# would turn ``/media/../admin/...`` into a request for any page of the site.
+_MEDIA_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
+def _is_upload_url(value):
+    media_url = settings.MEDIA_URL
+    return value.startswith(media_url) and bool(_MEDIA_PATH.fullmatch(value[len(media_url) :]))
 
 
 def _filter_attribute(element, attribute, value):
     # Inline images may only come from the portal's own validated uploads.
     if element == "img" and attribute == "src":
-        return value if value.startswith(settings.MEDIA_URL) else None
+        return value if _is_upload_url(value) else None
     if element == "figure" and attribute == "class":
         return "image" if "image" in value.split() else None
     return value

@@ -40,7 +40,10 @@ def fold(value):
 def slugify_vi(value, max_length=100):
     """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary."""
     text = nfc(str(value)).replace("đ", "d").replace("Đ", "D")
-    slug = django_slugify(text)
+    return _cut_at_word(django_slugify(text), max_length)
+
+
+def _cut_at_word(slug, max_length):
     if len(slug) <= max_length:
         return slug
     cut = slug[:max_length]
@@ -58,7 +61,7 @@ def unique_slug(model, value, *, instance=None, field="slug", max_length=100):
     candidate, n = base, 2
     while others.filter(**{field: candidate}).exists():
         suffix = f"-{n}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        candidate = _cut_at_word(base, max_length - len(suffix)) + suffix
         n += 1
     return candidate
 

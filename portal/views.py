@@ -59,7 +59,13 @@ def healthz(request):
 
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /tim-kiem/", f"Sitemap: {sitemap}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /tim-kiem/",
+        "Disallow: /en/tim-kiem/",
+        f"Sitemap: {sitemap}",
+    ]
     if getattr(settings, "PORTAL_NOINDEX", False):
         lines = ["User-agent: *", "Disallow: /"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

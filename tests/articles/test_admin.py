@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Image
 from tests import factories
@@ -216,3 +217,136 @@ def test_editor_widget_without_uploader(client, writer):
     assert "ckeditortype" in html
     assert "ckeditor_uploader" not in html
     assert "/admin/articles/image/browse/" in html
+
+
+def _image_form(image, **overrides):
+    data = {"alt_text": image.alt_text, "caption": image.caption, "credit": image.credit}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("use", ["cover", "photo", "body"])
+def test_writer_cannot_change_an_image_a_published_article_shows(client, writer, category, use):
+    from django.core.files.storage import default_storage
+
+    image = factories.image(alt_text="Toàn cảnh hội nghị")
+    fields = {
+        "cover": {"cover": image},
+        "photo": {},
+        "body": {"body": f'<figure class="image"><img src="{image.rendition_url()}" alt="x">'},
+    }[use]
+    article = factories.article(category=category, **fields)
+    if use == "photo":
+        factories.photo(article, image=image)
+    url = f"/admin/articles/image/{image.pk}/change/"
+    client.force_login(writer)
+    assert b'name="alt_text"' not in client.get(url).content  # read-only
+    response = client.post(url, _image_form(image, alt_text="Ảnh khác", upload=factories.upload()))
+    assert response.status_code == 403
+    image.refresh_from_db()
+    assert image.alt_text == "Toàn cảnh hội nghị"
+    assert default_storage.exists(image.renditions[-1]["jpeg"])
+
+
+def test_writer_changes_an_image_only_drafts_show(client, writer, category):
+    image = factories.image(alt_text="Toàn cảnh hội nghị")
+    factories.article(category=category, cover=image, published=False)
+    client.force_login(writer)
+    response = client.post(
+        f"/admin/articles/image/{image.pk}/change/", _image_form(image, alt_text="Hội trường")
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "Hội trường"
+
+
+@pytest.mark.parametrize("in_body", [True, False])
+def test_replacing_an_image_keeps_the_files_article_bodies_link_to(
+    client, publisher, category, in_body, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    image = factories.image()
+    old_name = image.renditions[-1]["jpeg"]
+    body = f'<p><img src="/media/{old_name}" alt="Ảnh"></p>' if in_body else "<p>Chữ</p>"
+    factories.article(category=category, body=body, cover=image)
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/articles/image/{image.pk}/change/",
+            _image_form(image, upload=factories.upload(factories.image_bytes(colour=(0, 0, 200)))),
+        )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.renditions[-1]["jpeg"] != old_name
+    assert default_storage.exists(old_name) is in_body
+
+
+@pytest.mark.parametrize("use", ["cover", "body"])
+def test_image_in_use_cannot_be_deleted(client, publisher, category, use):
+    image = factories.image()
+    fields = {"cover": {"cover": image}, "body": {"body": f'<img src="{image.rendition_url()}">'}}
+    article = factories.article(category=category, title="Bài dùng ảnh", **fields[use])
+    client.force_login(publisher)
+    response = client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
+    assert "Bài dùng ảnh" in response.content.decode()
+    bulk = client.post(
+        "/admin/articles/image/",
+        {"action": "delete_selected", "_selected_action": [image.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 200
+    assert Image.objects.filter(pk=image.pk).exists()
+    article.refresh_from_db()
+    assert article.cover_id == (image.pk if use == "cover" else None)
+
+
+def test_unused_image_can_be_deleted(client, publisher):
+    image = factories.image()
+    client.force_login(publisher)
+    client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
+    assert not Image.objects.filter(pk=image.pk).exists()
+
+
+def test_image_browser_search_accepts_decomposed_text(client, writer):
+    import unicodedata
+
+    image = factories.image(alt_text="Toàn cảnh hội nghị")
+    client.force_login(writer)
+    query = unicodedata.normalize("NFD", "hội nghị")
+    html = client.get("/admin/articles/image/browse/", {"q": query}).content.decode()
+    assert image.rendition_url() in html
+
+
+def test_bulk_publish_skips_articles_whose_take_down_time_has_passed(client, publisher, category):
+    now = timezone.now()
+    expired = factories.article(
+        category=category, published=False, unpublish_at=now - datetime.timedelta(days=1)
+    )
+    fine = factories.article(category=category, published=False)
+    client.force_login(publisher)
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [expired.pk, fine.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "thời điểm gỡ bài đã qua" in response.content.decode()
+    expired.refresh_from_db()
+    fine.refresh_from_db()
+    assert expired.status == Article.Status.DRAFT
+    assert fine.status == Article.Status.PUBLISHED
+
+
+def test_publishing_now_with_a_past_take_down_time_is_a_form_error(client, publisher, category):
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    client.force_login(publisher)
+    form = article_form(
+        category,
+        status="published",
+        unpublish_at_0=past.strftime("%d/%m/%Y"),
+        unpublish_at_1=past.strftime("%H:%M:%S"),
+    )
+    response = client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    assert "Thời điểm gỡ bài phải sau thời điểm xuất bản." in response.content.decode()
+    assert not Article.objects.exists()

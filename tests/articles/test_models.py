@@ -117,3 +117,15 @@ def test_latest_per_category_in_one_query(django_assert_num_queries):
         rows = list(Article.objects.published().latest_per_category(4))
     assert len(rows) == 8
     assert {r.category_id for r in rows} == {first.pk, second.pk}
+
+
+def test_publish_and_unpublish_boundaries(category):
+    now = timezone.now()
+    due = factories.article(category=category, publish_at=now)
+    ends = factories.article(
+        category=category, publish_at=now - timedelta(days=1), unpublish_at=now
+    )
+    live = Article.objects.published(now=now)
+    assert due in live  # publish_at exactly now: shown
+    assert ends not in live  # unpublish_at exactly now: gone
+    assert due.is_live

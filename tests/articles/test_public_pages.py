@@ -1,3 +1,4 @@
+import itertools
 import unicodedata
 
 import pytest
@@ -291,3 +292,55 @@ def test_home_page_is_cached_for_a_minute(client, category, django_assert_num_qu
     assert "Skip to main content" in client.get("/en/").content.decode()  # per language
     cache.clear()  # the minute is up
     assert "Tin vừa đến giờ đăng" in client.get("/").content.decode()
+
+
+def test_headings_never_skip_a_level(client, category):
+    import re
+
+    cover = factories.image()
+    article = factories.article(category=category, title="Bầu cử", cover=cover, is_featured=True)
+    factories.article(category=category, title="Bầu cử bổ sung")
+    factories.photo(article)
+    for url in [
+        "/",
+        "/tin-tuc/",
+        category.get_absolute_url(),
+        article.get_absolute_url(),
+        "/tim-kiem/?q=bau+cu",
+        "/en/tin-tuc/",
+    ]:
+        html = client.get(url).content.decode()
+        html = html.split('class="article-body"')[0] + html.split("</article>")[-1]
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
+        assert levels and levels[0] == 1, (url, levels)
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, (url, levels)
+
+
+def test_home_page_without_any_article(client, django_assert_max_num_queries):
+    factories.category("Tin tức - Sự kiện")
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Chưa có tin bài nào được xuất bản." in response.content.decode()
+
+
+def test_article_without_cover_or_photos_and_its_print_view(client, category):
+    article = factories.article(category=category, title="Thông báo", source="Văn phòng UBND")
+    for url in [article.get_absolute_url(), reverse("articles:print", args=[article.slug])]:
+        html = client.get(url).content.decode()
+        assert "Thông báo" in html and "Văn phòng UBND" in html
+        assert "og:image" not in html and "<figure" not in html
+    html = client.get(f"/en{reverse('articles:print', args=[article.slug])}").content.decode()
+    assert '<html lang="en">' in html and '<article lang="vi">' in html
+
+
+def test_robots_keeps_english_search_out_too(client):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /tim-kiem/" in robots and "Disallow: /en/tim-kiem/" in robots
+
+
+def test_feed_escapes_markup_typed_in_a_summary(client, category):
+    factories.article(category=category, summary="Tóm tắt <b>đậm</b> <script>x</script>")
+    rss = client.get("/rss/").content.decode()
+    assert "<script>" not in rss and "&lt;script&gt;" in rss

@@ -125,3 +125,89 @@ def test_file_names_are_not_alt_text(text):
 
 def test_real_description_is_alt_text():
     assert not looks_like_file_name("Đại biểu dự hội nghị tại điểm cầu UBND tỉnh")
+
+
+def _encoded(img, fmt, **save_kwargs):
+    buffer = io.BytesIO()
+    img.save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def test_jpeg_comment_and_xmp_are_dropped():
+    data = _encoded(
+        PILImage.new("RGB", (64, 64), "red"),
+        "JPEG",
+        comment=b"SECRET-COMMENT",
+        xmp=b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>",
+    )
+    processed = process_upload(factories.upload(data))
+    assert b"SECRET" not in processed.content
+    _original, renditions = store_image(processed)
+    for name in (renditions[0]["jpeg"], renditions[0]["webp"]):
+        with default_storage.open(name) as fh:
+            assert b"SECRET" not in fh.read()
+
+
+@pytest.mark.parametrize("size", [(20_000, 1), (1, 20_000)])
+def test_very_long_strips_are_refused_before_anything_is_stored(size):
+    data = _encoded(PILImage.new("RGB", size), "PNG")
+    with pytest.raises(ValidationError) as error:
+        process_upload(factories.upload(data, name="strip.png", content_type="image/png"))
+    assert error.value.code == "dimensions"
+
+
+def test_narrow_tall_image_within_limits_gets_renditions():
+    processed = process_upload(
+        factories.upload(_encoded(PILImage.new("RGB", (2, 16_000)), "PNG"), name="a.png")
+    )
+    _original, renditions = store_image(processed)
+    assert [r["w"] for r in renditions] == [2]
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones():
+    grey = PILImage.new("I;16", (4, 1))
+    grey.putdata([0, 20_000, 40_000, 65_535])
+    processed = process_upload(factories.upload(_encoded(grey, "PNG"), name="a.png"))
+    values = [processed.image.getpixel((x, 0)) for x in range(4)]
+    assert values[0] == 0 and values[-1] == 255
+    assert 60 < values[1] < 100 and 140 < values[2] < 170  # not clipped to white
+
+
+def test_palette_transparency_is_kept_and_renditions_are_on_white():
+    palette = PILImage.new("P", (40, 20))
+    palette.putpalette([0, 0, 0, 0, 0, 255])
+    palette.paste(1, (20, 0, 40, 20))  # left half: index 0 (transparent black)
+    data = _encoded(palette, "PNG", transparency=0)
+    processed = process_upload(factories.upload(data, name="logo.png"))
+    assert processed.image.mode == "RGBA"
+    assert PILImage.open(io.BytesIO(processed.content)).convert("RGBA").getpixel((0, 0))[3] == 0
+    _original, renditions = store_image(processed)
+    with default_storage.open(renditions[0]["jpeg"]) as fh:
+        assert min(PILImage.open(fh).convert("RGB").getpixel((2, 10))) > 240  # white, not black
+
+
+@pytest.mark.parametrize("mode", ["CMYK", "L"])
+def test_other_jpeg_modes_are_accepted(mode):
+    processed = process_upload(factories.upload(_encoded(PILImage.new(mode, (40, 30)), "JPEG")))
+    assert processed.extension == "jpg"
+    assert PILImage.open(io.BytesIO(processed.content)).mode in {"RGB", "L"}
+
+
+def test_animated_images_keep_a_single_frame():
+    frames = [PILImage.new("RGB", (40, 40), colour) for colour in ("red", "blue")]
+    data = _encoded(frames[0], "WEBP", save_all=True, append_images=frames[1:])
+    processed = process_upload(factories.upload(data, name="a.webp", content_type="image/webp"))
+    assert getattr(PILImage.open(io.BytesIO(processed.content)), "n_frames", 1) == 1
+
+
+def test_extension_does_not_decide_the_format():
+    data = _encoded(PILImage.new("RGB", (40, 30)), "PNG")
+    processed = process_upload(factories.upload(data, name="anh.jpg"))
+    assert processed.extension == "png"
+
+
+def test_truncated_image_is_refused():
+    data = _encoded(PILImage.effect_noise((300, 300), 60).convert("RGB"), "PNG")
+    with pytest.raises(ValidationError) as error:
+        process_upload(factories.upload(data[: len(data) // 2], name="a.png"))
+    assert error.value.code == "invalid"

@@ -41,6 +41,63 @@ def test_xss_vectors_are_neutralised(vector):
         assert bad not in cleaned, (vector, cleaned)
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../admin/logout/",
+        "/media/images/../../admin/",
+        "/media/%2e%2e/admin/",
+        "/media/..%2fadmin/",
+        "/media/\\..\\admin/",
+        "/media//evil.example/x.jpg",
+        "//evil.example/media/x.jpg",
+        " /media/x.jpg",
+        "/media/",
+    ],
+)
+def test_inline_images_only_point_at_uploads(src):
+    cleaned = sanitize_html(f'<img src="{src}" alt="x">')
+    assert "src=" not in cleaned, (src, cleaned)
+
+
+def test_upload_url_survives_in_a_figure():
+    html = (
+        '<figure class="image"><img src="/media/images/ab/abc123-960.jpg" alt="Hội nghị">'
+        "<figcaption>Hội nghị</figcaption></figure>"
+    )
+    assert sanitize_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "vector",
+    [
+        '<a href=" javascript:alert(1)">x</a>',
+        '<a href="&#32;javascript:alert(1)">x</a>',
+        '<a href="java&#x09;script:alert(1)">x</a>',
+        '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<img src="/media/a.jpg" srcset="https://evil.example/x.jpg 1x">',
+        '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
+        '<figure class="image"><svg><script>alert(1)</script></svg></figure>',
+        '<figure class="image"><svg><a href="javascript:alert(1)">x</a></svg></figure>',
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    ],
+)
+def test_more_xss_vectors(vector):
+    cleaned = sanitize_html(vector).lower()
+    for bad in (
+        "javascript",
+        "vbscript",
+        "srcset",
+        "evil.example",
+        "background",
+        "<svg",
+        "onerror",
+    ):
+        assert bad not in cleaned, (vector, cleaned)
+
+
 def test_news_markup_survives():
     html = (
         "<h2>Tiêu đề</h2><h3>Mục</h3><h4>Ý</h4><p><strong>Đậm</strong> <em>nghiêng</em> "

@@ -46,6 +46,17 @@ def test_unique_slug_appends_a_number(category):
     assert unique_slug(Category, "Bầu cử địa phương") == "bau-cu-dia-phuong-2"
 
 
+@pytest.mark.django_db
+def test_numbered_slug_is_still_cut_at_a_word_boundary():
+    from articles.models import Category
+
+    title = "Hội nghị tổng kết việc thực hiện Chỉ thị số 45 về bầu cử đại biểu Quốc hội"
+    first = unique_slug(Category, title, max_length=40)
+    assert first == "hoi-nghi-tong-ket-viec-thuc-hien-chi-thi"
+    Category.objects.create(name=title, slug=first)
+    assert unique_slug(Category, title, max_length=40) == "hoi-nghi-tong-ket-viec-thuc-hien-chi-2"
+
+
 def test_nfc_composes_decomposed_input():
     decomposed = unicodedata.normalize("NFD", "Tiếng Việt")
     assert len(decomposed) == 14
