@@ -1,5 +1,5 @@
 # The README's commands. Only Python 3.11+ and make are needed; everything else is installed
-# into .venv from PyPI, pinned by requirements.lock.
+# into .venv from PyPI, pinned by requirements-dev.lock (requirements.lock: production only).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,10 +9,10 @@ DEV_ENV := DJANGO_DEBUG=1
 
 .PHONY: run test lint format bench install migrate demo messages screenshots lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet -c requirements.lock -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -54,12 +54,14 @@ messages: install
 screenshots: demo
 	$(PY) -m tests.screenshots
 
-# Refresh requirements.lock after changing pyproject.toml's ranges (then run make test).
+# Refresh both lock files after changing pyproject.toml's ranges (then run make test).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade "pip>=25.1"
-	.lock-venv/bin/pip install --quiet . --group dev
+	.lock-venv/bin/pip install --quiet .
 	.lock-venv/bin/pip freeze --exclude cong-thong-tin-tinh > requirements.lock
+	.lock-venv/bin/pip install --quiet -c requirements.lock --group dev
+	.lock-venv/bin/pip freeze --exclude cong-thong-tin-tinh > requirements-dev.lock
 	rm -rf .lock-venv
 
 clean:
