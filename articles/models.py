@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import NFCModel
+from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
-from portal.text import fold, unique_slug
+from portal.text import fold
 
 
 class Category(NFCModel):
@@ -58,9 +58,10 @@ class Category(NFCModel):
                 )
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Category, self.name, instance=self, max_length=120)
-        super().save(*args, **kwargs)
+        save_with_unique_slug(
+            self, lambda: super(Category, self).save(*args, **kwargs), source=self.name,
+            max_length=120,
+        )  # fmt: skip
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -283,10 +284,11 @@ class Article(NFCModel):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, instance=self, max_length=120)
         self.refresh_search_text()
-        super().save(*args, **kwargs)
+        save_with_unique_slug(
+            self, lambda: super(Article, self).save(*args, **kwargs), source=self.title,
+            max_length=120,
+        )  # fmt: skip
 
     def refresh_search_text(self):
         self.search_text = fold(" ".join([self.title, self.summary, html_to_text(self.body)]))

@@ -25,3 +25,32 @@ class NFCModel(models.Model):
     def save(self, *args, **kwargs):
         normalize_text_fields(self)
         super().save(*args, **kwargs)
+
+
+def save_with_unique_slug(instance, save, *, source, max_length, attempts=3):
+    """Save ``instance``, choosing its slug from ``source`` when it has none.
+
+    The slug is checked before the INSERT, so two editors saving the same title at once could
+    both pick it; the loser would hit the unique constraint. Then a fresh slug is chosen and
+    the save retried instead of failing with a server error.
+    """
+    from django.db import IntegrityError, transaction
+
+    from portal.text import unique_slug
+
+    model = type(instance)
+    generated = not instance.slug
+    if generated:
+        instance.slug = unique_slug(model, source, instance=instance, max_length=max_length)
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            taken = (
+                model._default_manager.filter(slug=instance.slug).exclude(pk=instance.pk).exists()
+            )
+            if not (generated and taken) or attempt == attempts - 1:
+                raise
+            instance.slug = unique_slug(model, source, instance=instance, max_length=max_length)
+    return None

@@ -129,3 +129,27 @@ def test_publish_and_unpublish_boundaries(category):
     assert due in live  # publish_at exactly now: shown
     assert ends not in live  # unpublish_at exactly now: gone
     assert due.is_live
+
+
+def test_slug_race_retries_instead_of_failing(category, monkeypatch):
+    """Another editor saved the same title between the slug check and the INSERT."""
+    import portal.text
+
+    winner = factories.article(category=category, title="Hội nghị trực tuyến")
+    real = portal.text.unique_slug
+    calls = []
+
+    def stale_check(model, value, **kwargs):
+        calls.append(value)
+        return winner.slug if len(calls) == 1 else real(model, value, **kwargs)
+
+    monkeypatch.setattr(portal.text, "unique_slug", stale_check)
+    loser = factories.article(category=category, title="Hội nghị trực tuyến")
+    assert loser.slug == "hoi-nghi-truc-tuyen-2"
+    assert len(calls) == 2
+
+
+def test_explicit_duplicate_slug_still_fails(category):
+    factories.article(category=category, slug="trung-lap")
+    with pytest.raises(IntegrityError):
+        factories.article(category=category, slug="trung-lap")
