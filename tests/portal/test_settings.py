@@ -101,3 +101,32 @@ def test_admin_relaxes_csp_only_on_editor_pages(client, make_user):
     assert "script-src 'self';" in changelist + ";"
     assert "script-src 'self' 'unsafe-inline'" in add_page
     assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], env=clean, capture_output=True, text=True
+    )
+
+
+def test_manage_py_without_configuration_uses_development_settings_and_says_so():
+    result = run_manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "using development settings" in result.stderr
+
+
+def test_manage_py_with_debug_off_still_requires_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_wsgi_never_falls_back_to_development_settings():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"], env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
