@@ -278,7 +278,14 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):
-        changed, expired = articles_set_status(articles=queryset, status=status, user=request.user)
+        fields = [str(Article._meta.get_field("status").verbose_name)]
+
+        def log(article):
+            self.log_change(request, article, [{"changed": {"fields": fields}}])
+
+        changed, expired = articles_set_status(
+            articles=queryset, status=status, user=request.user, on_change=log
+        )
         self.message_user(
             request,
             ngettext("Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", changed)

@@ -57,29 +57,38 @@ def can_change_image(user, image):
 
 
 @transaction.atomic
-def articles_set_status(*, articles, status, user):
+def articles_set_status(*, articles, status, user, on_change=None):
     """Publish or unpublish several articles at once; return ``(changed, expired)``.
 
     An article whose take-down time has already passed is not published (``expired`` counts
     them): publishing it now would put its publish time after its take-down time.
+
+    Each row is locked and re-read, and only the publishing fields are written: an edit saved
+    by someone else while the list was on screen is kept, and an editor who still has the
+    article open is told it changed (portal/admin_versions.py). ``on_change(article)`` is
+    called for each article changed (the admin writes its log entry there).
     """
     if not can_publish(user):
         raise PermissionDenied
     now = timezone.now()
     changed = expired = 0
-    for article in articles:
-        if article.status == status:
-            continue
-        if status == Article.Status.PUBLISHED:
-            publish_at = article.publish_at or now
-            if article.unpublish_at is not None and article.unpublish_at <= publish_at:
-                expired += 1
+    pks = list(articles.values_list("pk", flat=True))
+    with transaction.atomic():
+        for article in Article.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            if article.status == status:
                 continue
-            article.publish_at = publish_at
-        article.status = status
-        article.updated_by = user
-        article.save()
-        changed += 1
+            if status == Article.Status.PUBLISHED:
+                publish_at = article.publish_at or now
+                if article.unpublish_at is not None and article.unpublish_at <= publish_at:
+                    expired += 1
+                    continue
+                article.publish_at = publish_at
+            article.status = status
+            article.updated_by = user
+            article.save(update_fields=["status", "publish_at", "updated_by", "updated_at"])
+            if on_change is not None:
+                on_change(article)
+            changed += 1
     return changed, expired
 
 
