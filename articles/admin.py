@@ -62,6 +62,11 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _stored_names(image):
+    """The storage names of an image's original and renditions."""
+    return [image.file.name] + [n for r in image.renditions for n in (r["webp"], r["jpeg"])]
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageUploadForm
@@ -105,6 +110,16 @@ class ImageAdmin(admin.ModelAdmin):
                     protected.append(entry)
         return deleted, counts, perms_needed, protected
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Image.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # Only images no article shows get here (get_deleted_objects): their files go too,
+        # once the rows are gone for good, so storage (a disk or a bucket) does not fill up.
+        names = [name for image in queryset for name in _stored_names(image)]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: delete_files(names))
+
     def save_model(self, request, obj, form, change):
         processed = form.cleaned_data.get("upload")
         old_files = []
@@ -112,11 +127,9 @@ class ImageAdmin(admin.ModelAdmin):
         if processed is not None:
             # Article bodies link to the old renditions by URL: keep them while one does.
             if change and not Article.objects.filter(body__contains=image_key(obj)).exists():
-                old_files = [obj.file.name] + [
-                    n for r in obj.renditions for n in (r["webp"], r["jpeg"])
-                ]
+                old_files = _stored_names(obj)
             original, renditions = store_image(processed)
-            new_files = [original] + [n for r in renditions for n in (r["webp"], r["jpeg"])]
+            new_files = _stored_names(Image(file=original, renditions=renditions))
             obj.file = original
             obj.renditions = renditions
             obj.width, obj.height = processed.width, processed.height

@@ -184,6 +184,27 @@ STORAGES = {
         )
     },
 }
+# Several app instances share their uploads on S3-compatible storage (MinIO, Ceph, Viettel or
+# FPT object storage, AWS): set the bucket and its endpoint. Files keep their random names, so
+# they are public, cacheable for a year and never overwritten; the URLs carry no signature.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "").strip("/")
+    AWS_QUERYSTRING_AUTH = False
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_DEFAULT_ACL = None  # the bucket's policy decides, as object stores recommend
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _media_base = (
+        f"https://{AWS_S3_CUSTOM_DOMAIN}"
+        if AWS_S3_CUSTOM_DOMAIN
+        else f"{(AWS_S3_ENDPOINT_URL or 'https://s3.amazonaws.com').rstrip('/')}/"
+        f"{AWS_STORAGE_BUCKET_NAME}"
+    )
+    MEDIA_URL = f"{_media_base}/{AWS_LOCATION}/" if AWS_LOCATION else f"{_media_base}/"
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -250,6 +271,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+if MEDIA_URL.startswith(("https://", "http://")):
+    # Uploads served by object storage: pages may show images from there, and only there.
+    _scheme, _host = MEDIA_URL.split("://", 1)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_scheme}://{_host.split('/')[0]}")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
