@@ -25,6 +25,9 @@ demo: migrate
 
 run: demo
 	@echo "Cổng thông tin: http://127.0.0.1:$(PORT)/   Quản trị: http://127.0.0.1:$(PORT)/admin/"
+	@# The background worker for long exports runs beside the server and stops with it.
+	$(DEV_ENV) $(PY) manage.py db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

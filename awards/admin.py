@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +19,13 @@ from awards.exports import (
     is_slug,
     parse_year,
     recipient_search_q,
+    recipients_filter,
 )
 from awards.forms import ImportForm
-from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
+from awards.models import Authority, AwardForm, Decision, ExportJob, ExportLog, Recipient
 from awards.services import decision_reconcile, recipients_import, recipients_parse
-from awards.views import export_response
+from awards.tasks import background_rows, export_job_check, export_job_start, export_storage
+from awards.views import XLSX_TYPE, export_response
 from portal.admin_history import HistoryAdmin
 
 EXPORT_PERMISSION = "awards.export_awards"
@@ -322,6 +325,16 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
         return [
             path("xuat/", self.admin_site.admin_view(self.export_view), name="awards_export"),
             path(
+                "xuat/<int:job_id>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name="awards_export_job",
+            ),
+            path(
+                "xuat/<int:job_id>/tai-ve/",
+                self.admin_site.admin_view(self.export_job_download),
+                name="awards_export_download",
+            ),
+            path(
                 "<path:object_id>/nhap-danh-sach/",
                 self.admin_site.admin_view(self.import_view),
                 name="awards_decision_import",
@@ -336,7 +349,60 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
         if fmt not in ("csv", "xlsx"):
             fmt = "csv"
         filters = filters_parse(data=request.GET)
+        rows = recipients_filter(filters=filters).count()
+        if rows > background_rows():
+            # Too long for a request: a worker builds it; this page follows its progress.
+            job = export_job_start(
+                user=request.user, fmt=fmt, query=dict(request.GET.lists()), total_rows=rows
+            )
+            return redirect("admin:awards_export_job", job.pk)
         return export_response(user=request.user, filters=filters, fmt=fmt)
+
+    def _own_job(self, request, job_id):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        job = ExportJob.objects.filter(pk=job_id).select_related("log").first()
+        # Another person's export is not found rather than forbidden: ids are sequential.
+        if job is None or (job.user_id != request.user.pk and not request.user.is_superuser):
+            raise Http404
+        return job
+
+    def export_job_view(self, request, job_id):
+        job = self._own_job(request, job_id)
+        if request.method == "POST" and job.status == ExportJob.Status.FAILED:
+            job = export_job_start(user=request.user, fmt=job.format, query=job.query)
+            return redirect("admin:awards_export_job", job.pk)
+        job = export_job_check(job)
+        waiting = job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Tệp xuất dữ liệu khen thưởng"),
+            "recipients_label": Recipient._meta.verbose_name_plural,
+            "job": job,
+            "waiting": waiting,
+            "stalled_queue": waiting
+            and job.status == ExportJob.Status.QUEUED
+            and (timezone.now() - job.created_at).total_seconds() > 60,
+        }
+        response = render(request, "admin/awards/export_job.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def export_job_download(self, request, job_id):
+        job = self._own_job(request, job_id)
+        if job.status != ExportJob.Status.DONE or not job.stored_file:
+            raise Http404
+        content_type = XLSX_TYPE if job.format == ExportLog.Format.XLSX else "text/csv"
+        response = FileResponse(
+            export_storage().open(job.stored_file, "rb"),
+            as_attachment=True,
+            filename=job.file_name,
+            content_type=content_type,
+        )
+        response["X-Export-Log"] = str(job.log_id)
+        response["Cache-Control"] = "no-store"
+        return response
 
     # Import ----------------------------------------------------------------------------------
 

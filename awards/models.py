@@ -478,3 +478,63 @@ class ExportLog(NFCModel):
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.username or '—'} {self.file_name}"
+
+
+class ExportJob(models.Model):
+    """A long export built by a background worker, and its progress (awards/tasks.py).
+
+    The export log row is written only when the file is complete and stored, with its row
+    count and SHA-256 in one transaction: a worker that dies half-way leaves a job that is
+    retried or marked failed, never a half-written log entry.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ đến lượt")
+        RUNNING = "running", _("Đang tạo tệp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Không thành công")
+
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportLog.Format.choices)
+    query = models.JSONField(_("tham số lọc"), default=dict)
+    file_name = models.CharField(_("tên tệp"), max_length=200)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    done_rows = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    heartbeat_at = models.DateTimeField(_("lần báo tiến độ cuối"), null=True, blank=True)
+    stored_file = models.CharField(_("tệp đã lưu"), max_length=300, blank=True)
+    log = models.OneToOneField(
+        ExportLog,
+        verbose_name=_("nhật ký xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="job",
+    )
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tệp xuất đang tạo")
+        verbose_name_plural = _("tệp xuất đang tạo")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.done_rows * 100 // self.total_rows)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,33 @@ if AWS_STORAGE_BUCKET_NAME:
         f"{AWS_STORAGE_BUCKET_NAME}"
     )
     MEDIA_URL = f"{_media_base}/{AWS_LOCATION}/" if AWS_LOCATION else f"{_media_base}/"
+# Finished background exports wait here for their download: never under MEDIA_ROOT or the
+# public part of a bucket, since only the staff member who asked may fetch them.
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["exports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"location": "private-exports", "querystring_auth": True},
+    }
+else:
+    STORAGES["exports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("DJANGO_EXPORTS_ROOT", str(BASE_DIR / "exports")),
+            "base_url": None,
+        },
+    }
+
+# Background tasks (long exports): Django's tasks API through the django-tasks backport. The
+# database backend needs no extra service: `manage.py db_worker` runs them (`make run` starts
+# one). PORTAL_TASKS_BACKEND names another backend, e.g. django-tasks-rq on Redis.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PORTAL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+AWARDS_EXPORT_BACKGROUND_ROWS = int(os.environ.get("AWARDS_EXPORT_BACKGROUND_ROWS", "5000"))
+AWARDS_EXPORT_KEEP_DAYS = int(os.environ.get("AWARDS_EXPORT_KEEP_DAYS", "7"))
+
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

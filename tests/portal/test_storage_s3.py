@@ -146,7 +146,12 @@ def test_an_upload_through_the_admin_lands_in_the_bucket(s3, make_user, client):
     upload = SimpleUploadedFile("hoi-nghi.jpg", factories.image_bytes(), "image/jpeg")
     response = client.post(
         "/admin/articles/image/add/",
-        {"upload": upload, "alt_text": "Đại biểu dự hội nghị tổng kết", "caption": "", "credit": ""},
+        {
+            "upload": upload,
+            "alt_text": "Đại biểu dự hội nghị tổng kết",
+            "caption": "",
+            "credit": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     keys = stored_keys(s3)
