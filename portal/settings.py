@@ -186,6 +186,10 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)
 PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# Commendations: the largest scanned decision (PDF) and recipient list (CSV/XLSX) accepted.
+AWARDS_SCAN_MAX_BYTES = int(os.environ.get("AWARDS_SCAN_MAX_MB", "20")) * 1024 * 1024
+AWARDS_IMPORT_MAX_BYTES = int(os.environ.get("AWARDS_IMPORT_MAX_MB", "5")) * 1024 * 1024
+AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
 
 # django-ckeditor's editor widget only: no ckeditor_uploader (CSRF-exempt, accepts .html/.svg).
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"
