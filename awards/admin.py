@@ -24,6 +24,7 @@ from awards.services import decision_reconcile, recipients_import, recipients_pa
 from awards.views import export_response
 from portal.admin_history import HistoryAdmin
 from portal.imports import Checked, ImportFlow
+from portal.numbers import COUNT_FIELD_OVERRIDES
 
 EXPORT_PERMISSION = "awards.export_awards"
 
@@ -204,6 +205,8 @@ class ExportButtonsMixin:
 
 @admin.register(Decision)
 class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
+    # The declared counts follow the portal's one number rule (71, or 1.234 grouped).
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = [
         "display_number",
         "title",

@@ -73,3 +73,27 @@ def test_one_rounding_half_up_to_two_places():
     assert percentage(2, 3) == Decimal("66.67")
     assert percentage(1, 2) == Decimal("50.00")
     assert percentage(5, 0) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model_path", "field"),
+    [
+        ("awards.Decision", "declared_individuals"),
+        ("elections.UnitResult", "voted"),
+        ("elections.PollingArea", "registered"),
+        ("elections.Candidate", "votes"),
+    ],
+)
+def test_admin_count_fields_follow_the_rule(rf, make_user, model_path, field):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(model_path)
+    request = rf.get("/")
+    request.user = make_user("quantri", superuser=True)
+    form_class = admin.site._registry[model].get_form(request)
+    form_field = form_class.base_fields[field]
+    assert form_field.clean("1.980") == 1980
+    with pytest.raises(ValidationError, match="dấu phẩy là dấu thập phân"):
+        form_field.clean("1,980")
