@@ -11,7 +11,6 @@ look at it queues it again (up to ``MAX_ATTEMPTS`` runs), then marks it failed. 
 row is written only with the finished file, its row count and its SHA-256, in one transaction.
 """
 
-import hashlib
 import logging
 import secrets
 import tempfile
@@ -33,6 +32,7 @@ from awards.exports import (
     export_log_start,
     export_rows,
     file_name_for,
+    file_sha256,
     filters_parse,
     recipients_filter,
     xlsx_write,
@@ -136,15 +136,6 @@ def _write(job, filters, fileobj, stats):
             fileobj.write(chunk)
 
 
-def _sha256(fileobj):
-    fileobj.seek(0)
-    digest = hashlib.sha256()
-    while chunk := fileobj.read(1024 * 1024):
-        digest.update(chunk)
-    fileobj.seek(0)
-    return digest.hexdigest()
-
-
 @task()
 def export_build(job_pk):
     """Build the job's file, store it, then log it with its count and hash (one transaction)."""
@@ -163,7 +154,7 @@ def export_build(job_pk):
     try:
         with tempfile.TemporaryFile() as tmp:
             _write(job, filters, tmp, stats)
-            digest = _sha256(tmp)
+            digest = file_sha256(tmp)
             stored = export_storage().save(
                 f"khen-thuong/{secrets.token_hex(16)}/{job.file_name}", File(tmp)
             )

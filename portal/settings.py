@@ -242,6 +242,10 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)
 PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# Commendations: the largest scanned decision (PDF) and recipient list (CSV/XLSX) accepted.
+AWARDS_SCAN_MAX_BYTES = int(os.environ.get("AWARDS_SCAN_MAX_MB", "20")) * 1024 * 1024
+AWARDS_IMPORT_MAX_BYTES = int(os.environ.get("AWARDS_IMPORT_MAX_MB", "5")) * 1024 * 1024
+AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
 
 # Public search and forms: per-client-address limits (portal/ratelimit.py) and spam checks
 # (portal/publicforms.py). PORTAL_RATELIMITS overrides a scope's rate: "search=60/m,ask=5/h".
