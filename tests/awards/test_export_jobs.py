@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from awards import tasks
 from awards.models import ExportJob, ExportLog
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 

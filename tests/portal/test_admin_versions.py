@@ -17,7 +17,7 @@ from awards.models import Decision, Recipient
 from elections.models import PollingArea
 from portal.admin_versions import VERSION_FIELD, VersionCheckAdmin, VersionCheckInline
 from tests import factories
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -175,10 +175,8 @@ def test_award_decision_edited_twice(two_editors):
 
 
 def test_a_change_without_a_user_is_named_as_automatic(two_editors):
-    from tests.elections import helpers
-
     _an, binh = two_editors
-    area = helpers.area(helpers.election(), "01", registered=1000, voted=900)
+    area = factories.area(factories.election(), "01", registered=1000, voted=900)
     url = f"/admin/elections/pollingarea/{area.pk}/change/"
     b = browser(binh)
     form_b = form_of(b.get(url))
