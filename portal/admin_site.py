@@ -4,6 +4,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from portal.ratelimit import ratelimit
+
 
 class PortalAdminSite(admin.AdminSite):
     """The admin, asking staff for a TOTP code as well when ``ADMIN_REQUIRE_OTP`` is on.
@@ -28,4 +30,7 @@ class PortalAdminSite(admin.AdminSite):
         else:
             self.login_form = AdminAuthenticationForm
             self.login_template = None
-        return super().login(request, extra_context)
+        # The lockout counts per username and address, so one address trying many usernames
+        # (password spraying) is slowed here instead, without locking anyone out.
+        login = ratelimit("30/h", scope="admin-login", methods=("POST",))(super().login)
+        return login(request, extra_context)
