@@ -154,6 +154,11 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
 PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
 
+# Staff log in through the admin; with no safe "next" they land on its index, not on
+# Django's default /accounts/profile/ (which does not exist here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Staff two-factor: the admin asks for a TOTP code when this is on (default: on unless DEBUG).
 ADMIN_REQUIRE_OTP = env_bool("DJANGO_ADMIN_REQUIRE_OTP", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("PORTAL_NAME", "Cổng thông tin điện tử tỉnh")

@@ -130,3 +130,102 @@ def test_one_address_trying_many_usernames_is_rate_limited(client, settings, adm
     assert (
         login(client, admin_user.username, PASSWORD, REMOTE_ADDR="203.0.113.10").status_code == 302
     )
+
+
+def current_code(device):
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def otp_admin(admin_user, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.ADMIN_REQUIRE_OTP = True
+    device = TOTPDevice.objects.create(user=admin_user, name="Điện thoại", confirmed=True)
+    return admin_user, device
+
+
+def otp_login(client, username, password, token, **params):
+    data = {"username": username, "password": password, "otp_token": token, **params}
+    return client.post("/admin/login/", data)
+
+
+def wrong_code(device):
+    return "000000" if current_code(device) != "000000" else "111111"
+
+
+def test_two_factor_page_is_vietnamese_and_asks_for_everything_at_once(client, otp_admin):
+    html = client.get("/admin/login/").content.decode()
+    for text in ("Tên đăng nhập:", "Mật khẩu:", "Mã xác thực:", "Đăng nhập"):
+        assert text in html
+    for english in ("OTP Device", "OTP Token", "Get OTP Challenge", "Log in", "Password"):
+        assert english not in html
+    assert 'autocomplete="one-time-code"' in html
+
+
+def test_any_failed_log_in_looks_the_same_and_never_echoes_the_password(client, otp_admin):
+    user, device = otp_admin
+    inactive = type(user).objects.create_user("nghiviec", password=PASSWORD, is_staff=True)
+    inactive.is_active = False
+    inactive.save()
+    attempts = {
+        "wrong password": otp_login(client, user.username, "Sai-mat-khau-99", current_code(device)),
+        "wrong code": otp_login(client, user.username, PASSWORD, wrong_code(device)),
+        "missing code": otp_login(client, user.username, PASSWORD, ""),
+        "unknown user": otp_login(client, "khongco", PASSWORD, "123456"),
+        "inactive": otp_login(client, "nghiviec", PASSWORD, "123456"),
+    }
+    bodies = {}
+    for name, response in attempts.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert PASSWORD not in html and "Sai-mat-khau-99" not in html, name
+        assert "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng" in html, name
+        errors = response.context["form"].errors
+        bodies[name] = {k: [str(e) for e in v] for k, v in errors.items() if k != "otp_token"}
+    assert len({repr(sorted(b.items())) for b in bodies.values()}) == 1, bodies
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_wrong_code_counts_towards_the_lockout(client, settings, otp_admin):
+    user, device = otp_admin
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        otp_login(client, user.username, PASSWORD, wrong_code(device))
+    device.throttle_reset()
+    response = otp_login(client, user.username, PASSWORD, current_code(device))
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("", "/admin/"),
+        ("//evil.com/", "/admin/"),
+        ("https://evil.com/admin/", "/admin/"),
+        ("/%2F%2Fevil.com/", "/%2F%2Fevil.com/"),  # a path on this site (it 404s), not evil.com
+        ("/admin/articles/article/", "/admin/articles/article/"),
+    ],
+)
+def test_after_log_in_staff_land_on_the_admin_unless_next_is_safe(
+    client, otp_admin, next_url, landing
+):
+    user, device = otp_admin
+    response = otp_login(client, user.username, PASSWORD, current_code(device), next=next_url)
+    assert response.status_code == 302
+    assert response["Location"] == landing
+    assert client.get("/admin/").status_code == 200
+
+
+def test_password_only_log_in_when_two_factor_is_off(client, admin_user):
+    html = client.get("/admin/login/").content.decode()
+    assert "Mã xác thực" not in html
+    response = login(client, admin_user.username, "sai")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+    response = client.post(
+        "/admin/login/?next=//evil.com/",
+        {"username": admin_user.username, "password": PASSWORD, "next": "//evil.com/"},
+    )
+    assert response["Location"] == "/admin/"
