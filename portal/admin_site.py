@@ -106,3 +106,37 @@ class PortalAdminSite(admin.AdminSite):
         # (password spraying) is slowed here instead, without locking anyone out.
         login = ratelimit("30/h", scope="admin-login", methods=("POST",))(super().login)
         return login(request, extra_context)
+
+
+class ReadOnlyAdminMixin:
+    """Records kept as evidence (log-in attempts): staff may look, nobody may edit or delete."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def make_axes_admin_read_only():
+    """Re-register django-axes' admin pages read-only, like the export log.
+
+    Lockouts are lifted with ``manage.py axes_reset_username <name>`` (or ``axes_reset``), which
+    leaves the access and failure logs in place.
+    """
+    from django.contrib import admin as admin_module
+
+    site = admin_module.site
+    for model, model_admin in list(site._registry.items()):
+        if model._meta.app_label != "axes" or isinstance(model_admin, ReadOnlyAdminMixin):
+            continue
+        read_only = type(
+            f"ReadOnly{type(model_admin).__name__}", (ReadOnlyAdminMixin, type(model_admin)), {}
+        )
+        site.unregister(model)
+        site.register(model, read_only)

@@ -75,6 +75,13 @@ def editor_widget():
     return CKEditorWidget(config_name="default")
 
 
+def is_editor_widget(widget):
+    """Whether ``widget`` is the rich-text editor (its admin page then needs inline script)."""
+    from ckeditor.widgets import CKEditorWidget
+
+    return isinstance(widget, CKEditorWidget)
+
+
 class RichTextField(models.TextField):
     """A text field edited with the rich-text editor and sanitised on every save."""
 
