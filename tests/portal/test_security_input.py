@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
         "%2e%2e/%2e%2e/portal/settings.py",
     ],
 )
-def test_media_with_an_impossible_name_is_404(client, name):
+def test_media_with_an_impossible_name_is_404(client, settings, name):
+    (settings.MEDIA_ROOT / "uploads").mkdir(parents=True)  # an existing folder, as on a server
     assert client.get(f"/media/{name}").status_code == 404
 
 
