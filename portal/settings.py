@@ -5,6 +5,7 @@ host list stops start-up instead of falling back to something unsafe.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,7 +201,14 @@ PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40"
 # Public search and forms: per-client-address limits (portal/ratelimit.py) and spam checks
 # (portal/publicforms.py). PORTAL_RATELIMITS overrides a scope's rate: "search=60/m,ask=5/h".
 PORTAL_RATELIMIT_ENABLED = env_bool("PORTAL_RATELIMIT_ENABLED", True)
-PORTAL_RATELIMITS = dict(item.split("=", 1) for item in env_list("PORTAL_RATELIMITS"))
+PORTAL_RATELIMITS = {}
+for _item in env_list("PORTAL_RATELIMITS"):
+    _scope, _, _rate = _item.partition("=")
+    if not re.fullmatch(r"\d+/[smhd]", _rate.strip()):
+        raise ImproperlyConfigured(
+            f"PORTAL_RATELIMITS: {_item!r} is not like 'search=60/m' (per s, m, h or d)."
+        )
+    PORTAL_RATELIMITS[_scope.strip()] = _rate.strip()
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 PORTAL_FORM_MAX_AGE_HOURS = int(os.environ.get("PORTAL_FORM_MAX_AGE_HOURS", "24"))
 

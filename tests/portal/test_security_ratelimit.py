@@ -158,3 +158,21 @@ def test_public_search_is_limited_and_the_429_page_sets_no_cookie(client, settin
     # The default is generous enough for a person.
     settings.PORTAL_RATELIMITS = {}
     assert client.get(f"{prefix}/tim-kiem/", {"q": "d"}).status_code == 200
+
+
+def test_operator_rates_come_from_the_environment_and_typos_stop_start_up():
+    import os
+    import subprocess
+    import sys
+
+    def run(value):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(DJANGO_DEBUG="1", PORTAL_RATELIMITS=value)
+        code = "import portal.settings as s; print(sorted(s.PORTAL_RATELIMITS.items()))"
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+    result = run("search=120/m, questions-ask=5/h")
+    assert result.stdout.strip() == "[('questions-ask', '5/h'), ('search', '120/m')]"
+    result = run("search=120 per minute")
+    assert result.returncode != 0
+    assert "is not like 'search=60/m'" in result.stderr
