@@ -39,3 +39,37 @@ def test_staff_log_in_with_a_code_in_one_step(page, live_server, settings):
     page.wait_for_url(live_server.url + "/admin/")  # not evil.com, not /accounts/profile/
     assert page.locator("#site-name").inner_text() == "Quản trị cổng thông tin"
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+def test_the_honeypot_is_invisible_and_skipped_by_the_keyboard(page, live_server):
+    from django import forms
+
+    from portal.publicforms import PublicFormMixin
+
+    class AskForm(PublicFormMixin, forms.Form):
+        name = forms.CharField(label="Họ và tên")
+        question = forms.CharField(label="Câu hỏi", widget=forms.Textarea)
+
+    page.goto(live_server.url + "/tin-tuc/")  # the site's own stylesheet and CSP
+    page.evaluate(
+        "html => { document.querySelector('main').innerHTML = html }",
+        f'<form method="post">{AskForm().as_div()}<button>Gửi</button></form>',
+    )
+    # Clipped to nothing: no pixel of it can be seen or clicked.
+    hidden = page.evaluate(
+        """() => {
+            const input = document.querySelector('input[name=website]');
+            const box = input.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            const style = getComputedStyle(input);
+            return hit !== input && style.position === 'absolute'
+                && style.clip === 'rect(0px, 0px, 0px, 0px)';
+        }"""
+    )
+    assert hidden
+    page.focus("#id_name")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "question"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    assert_accessible(page)
