@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Category
+from portal.richtext import feed_text
 
 FEED_SIZE = 30
 
@@ -28,7 +29,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        return feed_text(item.summary)
 
     def item_pubdate(self, item):
         return item.publish_at

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from articles.forms import SearchForm
 from articles.models import Article, Category
 from portal.pagination import paginate
+from portal.ratelimit import ratelimit
 
 PER_PAGE = 12
 
@@ -77,6 +78,8 @@ def article_print(request, slug):
     )
 
 
+# Each search scans the folded text column: per-address limit so it cannot exhaust the database.
+@ratelimit("60/m", scope="search")
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

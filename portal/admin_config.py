@@ -5,3 +5,9 @@ class PortalAdminConfig(AdminConfig):
     """Django's admin app, with the portal's site (two-factor aware) as ``admin.site``."""
 
     default_site = "portal.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscovers every app's admin, django-axes' included
+        from portal.admin_site import make_axes_admin_read_only
+
+        make_axes_admin_read_only()

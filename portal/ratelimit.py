@@ -31,9 +31,38 @@ logger = logging.getLogger(__name__)
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def _as_address(value):
+    """``value`` as a normalised IP address, or ``None`` (ports like ``1.2.3.4:5`` dropped)."""
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 203.0.113.5:443
+        value = value.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    """The address of the client that sent ``request``, as text."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address of the client that sent ``request``, as text (always a valid IP address).
+
+    ``PORTAL_TRUSTED_PROXIES`` says how many proxies of ours stand in front of the app (nginx
+    alone: 1). Each appends the address it was connected from to ``X-Forwarded-For``, so the
+    entry that many places from the right was written by our outermost proxy; everything left
+    of it came from the client and may be forged, so it is never read. With 0 (the default,
+    no proxy) or a header shorter than expected, ``REMOTE_ADDR`` is the answer.
+    """
+    remote = _as_address(request.META.get("REMOTE_ADDR")) or "0.0.0.0"  # noqa: S104 - a key
+    proxies = getattr(settings, "PORTAL_TRUSTED_PROXIES", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        entry for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    return _as_address(forwarded[-proxies]) or remote
 
 
 def _client_key(address):

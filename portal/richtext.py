@@ -69,10 +69,23 @@ def html_to_text(value):
     return html.unescape(text)
 
 
+def feed_text(value):
+    """Text for a feed's ``<description>``: readers treat that element as HTML, so plain
+    text goes in with any markup stripped and ``<``/``&`` escaped, and shows as text."""
+    return html.escape(html_to_text(value), quote=False)
+
+
 def editor_widget():
     from ckeditor.widgets import CKEditorWidget
 
     return CKEditorWidget(config_name="default")
+
+
+def is_editor_widget(widget):
+    """Whether ``widget`` is the rich-text editor (its admin page then needs inline script)."""
+    from ckeditor.widgets import CKEditorWidget
+
+    return isinstance(widget, CKEditorWidget)
 
 
 class RichTextField(models.TextField):

@@ -5,6 +5,7 @@ host list stops start-up instead of falling back to something unsafe.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -158,6 +159,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Never store what was typed in the code box (or the form token) with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# Who the client is, behind nginx too: one function for the lockout and the rate limits.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
+PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
+
+# Staff log in through the admin; with no safe "next" they land on its index, not on
+# Django's default /accounts/profile/ (which does not exist here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Staff two-factor: the admin asks for a TOTP code when this is on (default: on unless DEBUG).
 ADMIN_REQUIRE_OTP = env_bool("DJANGO_ADMIN_REQUIRE_OTP", not DEBUG)
@@ -250,7 +261,14 @@ AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
 # Public search and forms: per-client-address limits (portal/ratelimit.py) and spam checks
 # (portal/publicforms.py). PORTAL_RATELIMITS overrides a scope's rate: "search=60/m,ask=5/h".
 PORTAL_RATELIMIT_ENABLED = env_bool("PORTAL_RATELIMIT_ENABLED", True)
-PORTAL_RATELIMITS = dict(item.split("=", 1) for item in env_list("PORTAL_RATELIMITS"))
+PORTAL_RATELIMITS = {}
+for _item in env_list("PORTAL_RATELIMITS"):
+    _scope, _, _rate = _item.partition("=")
+    if not re.fullmatch(r"\d+/[smhd]", _rate.strip()):
+        raise ImproperlyConfigured(
+            f"PORTAL_RATELIMITS: {_item!r} is not like 'search=60/m' (per s, m, h or d)."
+        )
+    PORTAL_RATELIMITS[_scope.strip()] = _rate.strip()
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 PORTAL_FORM_MAX_AGE_HOURS = int(os.environ.get("PORTAL_FORM_MAX_AGE_HOURS", "24"))
 
@@ -313,6 +331,9 @@ if MEDIA_URL.startswith(("https://", "http://")):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Only staff have sessions: they end after a working day and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -326,7 +347,12 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_warning": {"()": "portal.logfilters.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Scanners send wrong Host headers all day: one warning line each, no traceback.
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
+    },
 }

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -77,7 +78,11 @@ def page_not_found(request, exception=None):
 
 def media(request, path):
     """Uploaded files, for a single machine without a web server in front (see README)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    # A name too long for the file system, a NUL byte, a path leaving the folder: no such file.
+    except (OSError, ValueError, SuspiciousFileOperation) as exc:
+        raise Http404(path) from exc
 
 
 def favicon(request):

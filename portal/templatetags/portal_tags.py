@@ -1,17 +1,31 @@
 from django import template
-from django.urls import translate_url
-from django.utils.http import urlencode
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def translated_url(context, language):
-    """The current page in ``language`` (falls back to that language's home page)."""
+    """The current page in ``language``, else that language's home page.
+
+    The path comes from the request, so it is only used when it names a page of this site:
+    ``//evil.com/`` (or ``/%2F%2Fevil.com/``) must never become a link to another site.
+    """
+    with translation.override(language):
+        home = reverse("home")
     request = context.get("request")
     if request is None:
-        return "/" if language == "vi" else f"/{language}/"
-    return translate_url(request.get_full_path(), language)
+        return home
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return home
+    url = translate_url(request.get_full_path(), language)
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return home
+    return url
 
 
 @register.simple_tag(takes_context=True)

@@ -141,3 +141,38 @@ def test_a_failing_cache_lets_requests_through_and_logs_one_line(caplog):
     records = [r for r in caplog.records if r.name == "portal.ratelimit"]
     assert len(records) == 5
     assert all("not applied" in r.getMessage() and r.exc_info is None for r in records)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_public_search_is_limited_and_the_429_page_sets_no_cookie(client, settings, prefix):
+    settings.PORTAL_RATELIMITS = {"search": "2/m"}
+    assert client.get(f"{prefix}/tim-kiem/", {"q": "a"}).status_code == 200
+    assert client.get(f"{prefix}/tim-kiem/", {"q": "b"}).status_code == 200
+    response = client.get(f"{prefix}/tim-kiem/", {"q": "c"})
+    assert response.status_code == 429
+    assert "Retry-After" in response
+    assert not response.cookies
+    expected = "Too many requests" if prefix else "Quá nhiều yêu cầu"
+    assert expected in response.content.decode()
+    # The default is generous enough for a person.
+    settings.PORTAL_RATELIMITS = {}
+    assert client.get(f"{prefix}/tim-kiem/", {"q": "d"}).status_code == 200
+
+
+def test_operator_rates_come_from_the_environment_and_typos_stop_start_up():
+    import os
+    import subprocess
+    import sys
+
+    def run(value):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(DJANGO_DEBUG="1", PORTAL_RATELIMITS=value)
+        code = "import portal.settings as s; print(sorted(s.PORTAL_RATELIMITS.items()))"
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+    result = run("search=120/m, questions-ask=5/h")
+    assert result.stdout.strip() == "[('questions-ask', '5/h'), ('search', '120/m')]"
+    result = run("search=120 per minute")
+    assert result.returncode != 0
+    assert "is not like 'search=60/m'" in result.stderr
