@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 
+from portal.admin_versions import versioned_admin
 from portal.ratelimit import ratelimit
 
 
@@ -82,8 +83,6 @@ class PortalLoginForm(AdminAuthenticationForm):
                 if allowed and device.verify_token(token):
                     return device
         return None
-
-from portal.admin_versions import versioned_admin
 
 
 class PortalAdminSite(admin.AdminSite):
