@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tests.awards.conftest import make_decision
-from tests.elections.helpers import election
+from tests.factories import election, make_decision
 
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
