@@ -1,6 +1,13 @@
+import logging
 import re
 
 from csp.middleware import CSPMiddleware
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+from portal.cache import RateLimitedWarning
 
 # Admin pages that may carry the rich-text editor.
 _EDITOR_PAGE = re.compile(r"^/admin/.+/(add|change)/$")
@@ -28,3 +35,48 @@ class PortalCSPMiddleware(CSPMiddleware):
             update["script-src"] = ["'self'", "'unsafe-inline'"]
         parts.update = {**(parts.update or {}), **update}
         return parts
+
+
+# Errors that mean the database cannot be reached (refused, dropped, restarting, locked),
+# as opposed to a bug in a query (ProgrammingError, IntegrityError stay 500s).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 60
+
+_db_warning = RateLimitedWarning(
+    logging.getLogger("portal.database"), "Database unavailable, answering 503"
+)
+
+
+def database_unavailable_response(request, error):
+    """The Vietnamese 503 page, built without the database.
+
+    Rendered without the request, so no context processor runs (the menu and the demo
+    banner query the database) and the template extends nothing.
+    """
+    _db_warning(request.path, error)
+    html = render_to_string("503.html")
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An outage page must not be kept by a proxy, a CDN or the page cache.
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not a 500.
+
+    Errors raised outside views (in other middleware) reach handler500, which gives the
+    same answer (portal.views.server_error). Django reconnects by itself on the next
+    request once the database is back (CONN_HEALTH_CHECKS), so nothing needs a restart.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable_response(request, exception)
+        return None
