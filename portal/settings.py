@@ -193,6 +193,10 @@ PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 
+# manage.py backup: where archives go, and the OpenPGP key they are encrypted for (README).
+PORTAL_BACKUP_DIR = Path(os.environ.get("PORTAL_BACKUP_DIR", BASE_DIR / "backups"))
+PORTAL_BACKUP_GPG_RECIPIENT = os.environ.get("PORTAL_BACKUP_GPG_RECIPIENT", "")
+
 # django-ckeditor's editor widget only: no ckeditor_uploader (CSRF-exempt, accepts .html/.svg).
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"
 CKEDITOR_CONFIGS = {
