@@ -102,7 +102,7 @@ def _applied_migrations():
 
 
 def backup_create(*, output_dir, recipient=None):
-    """Write one archive into ``output_dir`` and return its path."""
+    """Write one archive into ``output_dir``; return its path and its manifest."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -112,7 +112,11 @@ def backup_create(*, output_dir, recipient=None):
         plain = Path(work) / name
         files = []
         with tarfile.open(plain, "w:gz") as tar:
-            dump = _connector().create_dump()
+            # One read transaction: SQLite's dump is read table by table, and without it a
+            # save in between could leave a row pointing at one that is not in the dump.
+            # (pg_dump reads one snapshot by itself.)
+            with transaction.atomic():
+                dump = _connector().create_dump()
             dump.seek(0, os.SEEK_END)
             dump_size = dump.tell()
             dump.seek(0)
@@ -315,7 +319,9 @@ def backup_restore(*, archive, replace=False, passphrase=None):
                 elif member.name.startswith(MEDIA_PREFIX):
                     name = _safe_media_name(member.name.removeprefix(MEDIA_PREFIX))
                     with tar.extractfile(member) as src:
-                        saved = default_storage.save(name, File(src, name=name))
+                        content = File(src, name=name)
+                        content.size = member.size
+                        saved = default_storage.save(name, content)
                     if saved != name:
                         raise BackupError(f"Tệp media {name} đã tồn tại; khôi phục dừng lại.")
     # Whatever was cached describes the data that was there before.

@@ -54,7 +54,8 @@ def database_unavailable_response(request, error):
     banner query the database) and the template extends nothing.
     """
     _db_warning(request.path, error)
-    html = render_to_string("503.html")
+    # A form sent now was not saved: say so, so that staff go back and send it again.
+    html = render_to_string("503.html", {"unsaved": request.method not in ("GET", "HEAD")})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # An outage page must not be kept by a proxy, a CDN or the page cache.

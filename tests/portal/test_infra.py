@@ -363,3 +363,24 @@ if _POSTGRES:
         assert article.title in body
         assert wsgi_get("/admin/", cookies=session)[0] == 200
         assert wsgi_get("/healthz")[0] == 200
+
+        # A restart between two requests (the kept connection dies while idle): the health
+        # check at the start of the next request reconnects, so not even one 503.
+        kept = connection.connection
+        postgres_proxy.cut()
+        postgres_proxy.restore()
+        status, _, body = wsgi_get("/tin-tuc/")
+        assert status == 200
+        assert article.title in body
+        assert connection.connection is not kept
+
+
+def test_a_form_sent_during_the_outage_is_said_to_be_unsaved(content, staff):
+    client = Client()
+    client.force_login(staff)
+    with connection.execute_wrapper(_refuse):
+        response = client.post(f"/admin/articles/article/{content.pk}/change/", {"title": "Mới"})
+        plain = client.get("/tin-tuc/")
+    _assert_outage_page(response)
+    assert "chưa được lưu" in response.content.decode()
+    assert "chưa được lưu" not in plain.content.decode()
