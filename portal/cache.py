@@ -58,88 +58,91 @@ class RateLimitedWarning:
 
 
 class ResilientRedisCache(RedisCache):
-    """Django's RedisCache where an unreachable server is a cache miss, logged once a minute."""
+    """Django's RedisCache where an unreachable server is a cache miss, logged once a minute.
+
+    After a failure Redis is left alone for ``RETRY_SECONDS``: a hung server would otherwise
+    cost a timeout on every cache call of every request. A delete or increment dropped while
+    Redis was away may have been an invalidation, so the first call that reaches Redis again
+    removes this site's keys (its ``KEY_PREFIX``): nothing stale outlives the outage.
+    """
+
+    RETRY_SECONDS = 5
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._warn = RateLimitedWarning(logger, "Cache unavailable, serving without it")
+        self._down_until = 0.0
+        self._missed_invalidation = False
 
     def ping(self):
-        """Raise when Redis does not answer (health check)."""
+        """Raise when Redis does not answer (health check); ignores the pause after errors."""
         return self._cache.get_client(write=True).ping()
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def _call(self, operation, fallback, method, *args, invalidates=False):
+        if time.monotonic() < self._down_until:
+            self._missed_invalidation |= invalidates
+            return fallback
         try:
-            return super().add(key, value, timeout, version)
+            if self._missed_invalidation:
+                self._clear_own_keys()
+            return method(*args)
         except UNAVAILABLE as error:
-            self._warn("add", error)
-            return False
+            self._down_until = time.monotonic() + self.RETRY_SECONDS
+            self._missed_invalidation |= invalidates
+            self._warn(operation, error)
+            return fallback
+
+    def _clear_own_keys(self):
+        if not self.key_prefix:  # the whole database is this site's
+            super().clear()
+        else:
+            client = self._cache.get_client(write=True)
+            pattern = f"{self.key_prefix}:*"
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.delete(*batch)
+                    batch = []
+            if batch:
+                client.delete(*batch)
+        self._missed_invalidation = False
+        logger.warning("Cache reachable again: cleared this site's keys after the outage")
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, super().add, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNAVAILABLE as error:
-            self._warn("get", error)
-            return default
+        return self._call("get", default, super().get, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNAVAILABLE as error:
-            self._warn("set", error)
+        self._call("set", None, super().set, key, value, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNAVAILABLE as error:
-            self._warn("touch", error)
-            return False
+        return self._call("touch", False, super().touch, key, timeout, version, invalidates=True)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNAVAILABLE as error:
-            self._warn("delete", error)
-            return False
+        return self._call("delete", False, super().delete, key, version, invalidates=True)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNAVAILABLE as error:
-            self._warn("get_many", error)
-            return {}
+        return self._call("get_many", {}, super().get_many, keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNAVAILABLE as error:
-            self._warn("has_key", error)
-            return False
+        return self._call("has_key", False, super().has_key, key, version)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNAVAILABLE as error:
-            self._warn("incr", error)
+        missing = object()
+        value = self._call("incr", missing, super().incr, key, delta, version, invalidates=True)
+        if value is missing:
             # What Django's backends raise for a missing key: callers already handle a miss.
-            raise ValueError(f"Key '{key}' not found (cache unavailable)") from error
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return value
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNAVAILABLE as error:
-            self._warn("set_many", error)
-            return list(data)
+        return self._call("set_many", list(data), super().set_many, data, timeout, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNAVAILABLE as error:
-            self._warn("delete_many", error)
+        self._call("delete_many", None, super().delete_many, keys, version, invalidates=True)
 
     def clear(self):
-        try:
-            return super().clear()
-        except UNAVAILABLE as error:
-            self._warn("clear", error)
-            return False
+        return self._call("clear", False, super().clear, invalidates=True)
