@@ -61,9 +61,10 @@ class ResilientRedisCache(RedisCache):
     """Django's RedisCache where an unreachable server is a cache miss, logged once a minute.
 
     After a failure Redis is left alone for ``RETRY_SECONDS``: a hung server would otherwise
-    cost a timeout on every cache call of every request. A delete or increment dropped while
-    Redis was away may have been an invalidation, so the first call that reaches Redis again
-    removes this site's keys (its ``KEY_PREFIX``): nothing stale outlives the outage.
+    cost a timeout on every cache call of every request. Any write dropped while Redis was
+    away may have been an invalidation (a delete, or a new page-cache generation), so the
+    first call that reaches Redis again removes this site's keys (its ``KEY_PREFIX``):
+    nothing stale outlives the outage.
     """
 
     RETRY_SECONDS = 5
@@ -72,23 +73,23 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._warn = RateLimitedWarning(logger, "Cache unavailable, serving without it")
         self._down_until = 0.0
-        self._missed_invalidation = False
+        self._dropped_write = False
 
     def ping(self):
         """Raise when Redis does not answer (health check); ignores the pause after errors."""
         return self._cache.get_client(write=True).ping()
 
-    def _call(self, operation, fallback, method, *args, invalidates=False):
+    def _call(self, operation, fallback, method, *args, writes=True):
         if time.monotonic() < self._down_until:
-            self._missed_invalidation |= invalidates
+            self._dropped_write |= writes
             return fallback
         try:
-            if self._missed_invalidation:
+            if self._dropped_write:
                 self._clear_own_keys()
             return method(*args)
         except UNAVAILABLE as error:
             self._down_until = time.monotonic() + self.RETRY_SECONDS
-            self._missed_invalidation |= invalidates
+            self._dropped_write |= writes
             self._warn(operation, error)
             return fallback
 
@@ -106,33 +107,33 @@ class ResilientRedisCache(RedisCache):
                     batch = []
             if batch:
                 client.delete(*batch)
-        self._missed_invalidation = False
+        self._dropped_write = False
         logger.warning("Cache reachable again: cleared this site's keys after the outage")
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", False, super().add, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        return self._call("get", default, super().get, key, default, version)
+        return self._call("get", default, super().get, key, default, version, writes=False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._call("set", None, super().set, key, value, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("touch", False, super().touch, key, timeout, version, invalidates=True)
+        return self._call("touch", False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._call("delete", False, super().delete, key, version, invalidates=True)
+        return self._call("delete", False, super().delete, key, version)
 
     def get_many(self, keys, version=None):
-        return self._call("get_many", {}, super().get_many, keys, version)
+        return self._call("get_many", {}, super().get_many, keys, version, writes=False)
 
     def has_key(self, key, version=None):
-        return self._call("has_key", False, super().has_key, key, version)
+        return self._call("has_key", False, super().has_key, key, version, writes=False)
 
     def incr(self, key, delta=1, version=None):
         missing = object()
-        value = self._call("incr", missing, super().incr, key, delta, version, invalidates=True)
+        value = self._call("incr", missing, super().incr, key, delta, version)
         if value is missing:
             # What Django's backends raise for a missing key: callers already handle a miss.
             raise ValueError(f"Key '{key}' not found (cache unavailable)")
@@ -142,7 +143,7 @@ class ResilientRedisCache(RedisCache):
         return self._call("set_many", list(data), super().set_many, data, timeout, version)
 
     def delete_many(self, keys, version=None):
-        self._call("delete_many", None, super().delete_many, keys, version, invalidates=True)
+        self._call("delete_many", None, super().delete_many, keys, version)
 
     def clear(self):
-        return self._call("clear", False, super().clear, invalidates=True)
+        return self._call("clear", False, super().clear)

@@ -139,18 +139,29 @@ def test_redis_is_tried_again_after_the_pause(redis_proxy, db, monkeypatch):
     assert any(key.endswith(":cle") for key in redis_keys(redis_proxy.prefix))
 
 
+@pytest.mark.parametrize(
+    "invalidate",
+    [
+        lambda: cache.delete("trang-chu"),  # an edited article's page
+        lambda: cache.set("the-he", "moi", None),  # a new page-cache generation
+        lambda: cache.delete_many(["trang-chu", "khac"]),
+    ],
+    ids=["delete", "set", "delete_many"],
+)
 def test_an_invalidation_missed_during_the_outage_clears_the_site_keys(
-    redis_proxy, db, monkeypatch
+    redis_proxy, db, monkeypatch, invalidate
 ):
     monkeypatch.setattr(ResilientRedisCache, "RETRY_SECONDS", 0)
     direct = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
     other_site = f"other-{redis_proxy.prefix}:1:trang"
     direct.set(other_site, "khong-dong-vao", ex=60)
+    cache.set("the-he", "cu", None)
     cache.set("trang-chu", "ban-cu")
     cache.set("khac", "ban-cu")
     redis_proxy.cut()
-    cache.delete("trang-chu")  # an article was saved: this page must not come back stale
+    invalidate()
     redis_proxy.restore()
+    assert cache.get("the-he") is None
     assert cache.get("trang-chu") is None
     assert cache.get("khac") is None  # anything else of this site could be stale too
     assert direct.get(other_site) == b"khong-dong-vao"  # another site's keys are left alone
