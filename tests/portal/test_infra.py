@@ -115,15 +115,18 @@ def test_public_pages_and_admin_are_served_while_redis_is_down(
 
 def test_a_hung_redis_costs_one_short_timeout_not_a_hung_worker(redis_proxy, content):
     redis_proxy.cut(blackhole=True)
-    timings = []
     for path in ["/", "/tin-tuc/", content.get_absolute_url(), "/rss/"]:
         started = time.monotonic()
         assert Client().get(path).status_code == 200
-        timings.append(time.monotonic() - started)
-    # The first cache call waits REDIS_TIMEOUT_SECONDS (0.5 s); then Redis is left alone for
-    # RETRY_SECONDS instead of costing a timeout on every call.
-    assert timings[0] < 2, timings
-    assert max(timings[1:]) < 0.4, timings
+        # Bounded by REDIS_TIMEOUT_SECONDS (0.5 s), not by the hung server (loose: shared CI).
+        assert time.monotonic() - started < 5, path
+    # After that first timeout Redis is left alone for RETRY_SECONDS: twenty cache calls
+    # cost nothing, where each would otherwise wait its 0.5 s.
+    started = time.monotonic()
+    for n in range(20):
+        assert cache.get(f"cle-{n}") is None
+        cache.set(f"cle-{n}", n)
+    assert time.monotonic() - started < 0.5
 
 
 def test_redis_is_tried_again_after_the_pause(redis_proxy, db, monkeypatch):
