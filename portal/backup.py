@@ -10,6 +10,7 @@ not expose the password hashes and two-factor secrets in the dump.
 """
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -137,30 +138,19 @@ def backup_create(*, output_dir, recipient=None):
                 "media": files,
             }
             body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            _add(tar, MANIFEST, _BytesReader(body), len(body))
+            _add(tar, MANIFEST, io.BytesIO(body), len(body))
         if recipient:
             source, name = plain, name + ".gpg"
             plain = Path(work) / name
             _gpg_encrypt(source, plain, recipient)
+        # The dump holds password hashes: readable by the owner only, before it leaves the
+        # private folder (a move to another file system copies the mode).
+        os.chmod(plain, 0o600)
         target = output_dir / name
         partial = output_dir / f".{name}.partial"
         shutil.move(plain, partial)
-        # The dump holds password hashes: readable by the owner only.
-        os.chmod(partial, 0o600)
         os.replace(partial, target)  # never a half-written archive under the final name
     return target, manifest
-
-
-class _BytesReader:
-    def __init__(self, data):
-        self.data = data
-        self.offset = 0
-
-    def read(self, size=-1):
-        end = len(self.data) if size is None or size < 0 else self.offset + size
-        chunk = self.data[self.offset : end]
-        self.offset += len(chunk)
-        return chunk
 
 
 def _gpg():
