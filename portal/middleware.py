@@ -1,5 +1,12 @@
-from csp.middleware import CSPMiddleware
+import logging
 
+from csp.middleware import CSPMiddleware
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+from portal.cache import RateLimitedWarning
 from portal.richtext import is_editor_widget
 
 # Browser features the portal never uses, switched off for every page (and for anything a
@@ -70,3 +77,49 @@ class PortalCSPMiddleware(CSPMiddleware):
         response = super().process_response(request, response)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Errors that mean the database cannot be reached (refused, dropped, restarting, locked),
+# as opposed to a bug in a query (ProgrammingError, IntegrityError stay 500s).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 60
+
+_db_warning = RateLimitedWarning(
+    logging.getLogger("portal.database"), "Database unavailable, answering 503"
+)
+
+
+def database_unavailable_response(request, error):
+    """The Vietnamese 503 page, built without the database.
+
+    Rendered without the request, so no context processor runs (the menu and the demo
+    banner query the database) and the template extends nothing.
+    """
+    _db_warning(request.path, error)
+    # A form sent now was not saved: say so, so that staff go back and send it again.
+    html = render_to_string("503.html", {"unsaved": request.method not in ("GET", "HEAD")})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An outage page must not be kept by a proxy, a CDN or the page cache.
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not a 500.
+
+    Errors raised outside views (in other middleware) reach handler500, which gives the
+    same answer (portal.views.server_error). Django reconnects by itself on the next
+    request once the database is back (CONN_HEALTH_CHECKS), so nothing needs a restart.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable_response(request, exception)
+        return None

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,13 +125,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis answers in a millisecond; waiting longer only holds a worker while it is down.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+REDIS_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A dead Redis is a cache miss, not a 500 (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "portal"),
             "TIMEOUT": 300,
+            "OPTIONS": REDIS_OPTIONS,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -271,6 +277,10 @@ for _item in env_list("PORTAL_RATELIMITS"):
     PORTAL_RATELIMITS[_scope.strip()] = _rate.strip()
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 PORTAL_FORM_MAX_AGE_HOURS = int(os.environ.get("PORTAL_FORM_MAX_AGE_HOURS", "24"))
+
+# manage.py backup: where archives go, and the OpenPGP key they are encrypted for (README).
+PORTAL_BACKUP_DIR = Path(os.environ.get("PORTAL_BACKUP_DIR", BASE_DIR / "backups"))
+PORTAL_BACKUP_GPG_RECIPIENT = os.environ.get("PORTAL_BACKUP_GPG_RECIPIENT", "")
 
 # django-ckeditor's editor widget only: no ckeditor_uploader (CSRF-exempt, accepts .html/.svg).
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
-from portal import views
+from portal import health, views
 from portal.sitemaps import SITEMAPS
 
 FEED_CACHE_SECONDS = 300
@@ -14,7 +14,7 @@ FEED_CACHE_SECONDS = 300
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),
     # Feeds and the sitemap are the same for everyone and fetched by robots: cached briefly.
@@ -43,3 +43,4 @@ if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
 handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

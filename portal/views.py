@@ -1,16 +1,18 @@
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
 from articles.models import Article
+from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 
 
 def _home_context():
@@ -47,17 +49,6 @@ def home(request):
     return HttpResponse(html)
 
 
-@never_cache
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
-
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = [
@@ -74,6 +65,19 @@ def robots_txt(request):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    """500, or the 503 page when the error is the database being unreachable.
+
+    Reached for errors raised outside views (a session saved by middleware, for instance);
+    errors in views are answered by portal.middleware.DatabaseUnavailableMiddleware.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request, error)
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 def media(request, path):

@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import pytest
-from django.db import DatabaseError
 
 SETTINGS_IMPORT = "import portal.settings"
 
@@ -44,27 +43,6 @@ def test_redis_url_selects_redis_cache():
     result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
     assert "RedisCache" in result.stdout
     assert "cached_db" in result.stdout
-
-
-@pytest.mark.django_db
-def test_healthz_ok(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["database"] == "ok"
-
-
-@pytest.mark.django_db
-def test_healthz_reports_a_dead_database(client, monkeypatch):
-    from portal import views
-
-    class DeadConnection:
-        def cursor(self):
-            raise DatabaseError("connection refused")
-
-    monkeypatch.setattr(views, "connection", DeadConnection())
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
 
 
 @pytest.mark.django_db
