@@ -23,6 +23,7 @@ from awards.forms import ImportForm
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import decision_reconcile, recipients_import, recipients_parse
 from awards.views import export_response
+from portal.admin_display import name_column
 from portal.admin_history import HistoryAdmin
 
 EXPORT_PERMISSION = "awards.export_awards"
@@ -418,7 +419,7 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
 
 @admin.register(Recipient)
 class RecipientAdmin(ExportButtonsMixin, HistoryAdmin):
-    list_display = ["name", "kind", "position", "unit", "decision", "order"]
+    list_display = [name_column(Recipient, "name"), "kind", "position", "unit", "decision", "order"]
     list_filter = [
         RecipientAuthorityFilter,
         RecipientFormFilter,

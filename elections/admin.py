@@ -29,6 +29,7 @@ from elections.models import (
     TurnoutSummary,
     UnitResult,
 )
+from portal.admin_display import name_column, number_column
 from portal.admin_history import HistoryAdmin
 
 
@@ -142,7 +143,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "is_demo"]
+    list_display = [name_column(Person, "full_name"), "is_demo"]
     search_fields = ["full_name"]
     fields = ["full_name", "photo", "bio"]
     raw_id_fields = ["photo"]
@@ -212,7 +213,11 @@ class ElectoralUnitAdmin(HistoryAdmin):
 
 @admin.register(UnitResult)
 class UnitResultAdmin(HistoryAdmin):
-    list_display = ["unit", "registered", "voted", "valid_ballots", "outcome"]
+    list_display = [
+        "unit",
+        *(number_column(UnitResult, f) for f in ("registered", "voted", "valid_ballots")),
+        "outcome",
+    ]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest__election"]
     fields = [
@@ -240,7 +245,12 @@ class UnitResultAdmin(HistoryAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(HistoryAdmin):
-    list_display = ["full_name", "unit", "birth_date", "votes"]
+    list_display = [
+        name_column(Candidate, "full_name"),
+        "unit",
+        "birth_date",
+        number_column(Candidate, "votes"),
+    ]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest"]
     search_fields = ["full_name"]
@@ -261,7 +271,13 @@ class CandidateAdmin(HistoryAdmin):
 @admin.register(TurnoutSummary)
 class TurnoutSummaryAdmin(HistoryAdmin):
     form = TurnoutSummaryForm
-    list_display = ["election", "percentage", "areas_full", "areas_total", "source"]
+    list_display = [
+        "election",
+        "percentage",
+        number_column(TurnoutSummary, "areas_full"),
+        number_column(TurnoutSummary, "areas_total"),
+        "source",
+    ]
     list_select_related = ["election"]
 
     def get_fields(self, request, obj=None):
@@ -274,7 +290,15 @@ class TurnoutSummaryAdmin(HistoryAdmin):
 
 @admin.register(PollingArea)
 class PollingAreaAdmin(HistoryAdmin):
-    list_display = ["code", "name", "locality", "unit", "registered", "voted", "turnout"]
+    list_display = [
+        "code",
+        "name",
+        "locality",
+        "unit",
+        number_column(PollingArea, "registered"),
+        number_column(PollingArea, "voted"),
+        "turnout",
+    ]
     list_filter = ["election"]
     list_select_related = ["unit"]
     search_fields = ["code", "name", "locality"]
