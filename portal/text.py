@@ -38,8 +38,12 @@ def fold(value):
 
 
 def slugify_vi(value, max_length=100):
-    """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary."""
-    text = nfc(str(value)).replace("đ", "d").replace("Đ", "D")
+    """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary.
+
+    "/" separates words, so a document number keeps its parts: ``15/QĐ-UBND`` gives
+    ``15-qd-ubnd``, not Django's ``15qd-ubnd``.
+    """
+    text = nfc(str(value)).replace("đ", "d").replace("Đ", "D").replace("/", " ")
     return _cut_at_word(django_slugify(text), max_length)
 
 

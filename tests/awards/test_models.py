@@ -54,7 +54,7 @@ def test_number_is_normalised_and_unique_per_authority_in_its_variants():
 
 def test_slug_made_from_number_and_title_without_losing_d():
     decision = make_decision(number="522-QĐ/TU", title="Đề nghị khen thưởng Đảng bộ")
-    assert decision.slug.startswith("522-qdtu-de-nghi-khen-thuong-dang-bo")
+    assert decision.slug.startswith("522-qd-tu-de-nghi-khen-thuong-dang-bo")
     assert decision.get_absolute_url() == f"/khen-thuong/{decision.slug}/"
 
 

@@ -126,3 +126,12 @@ def test_english_prefix_works(client, decision):
 def test_menu_links_to_commendations(client):
     html = client.get("/").content.decode()
     assert 'href="/khen-thuong/"' in html
+
+
+def test_proposals_are_counted_in_plain_vietnamese(client):
+    proposal = make_decision(status="proposed")
+    make_recipients(proposal, collectives=3, individuals=2)
+    html = client.get("/khen-thuong/").content.decode()
+    assert "Đang đề nghị khen thưởng:" in html
+    assert '<span class="stat-value">3 tập thể, 2 cá nhân</span>' in html
+    assert "tập thể + cá nhân" not in html

@@ -197,3 +197,19 @@ def test_csrf_failure_page_is_vietnamese(db):
     html = response.content.decode()
     assert "Không gửi được biểu mẫu" in html
     assert "Forbidden" not in html and "CSRF verification failed" not in html
+
+
+def test_admin_wording_reads_as_a_civil_servant_writes(client, make_user):
+    from elections.roles import ELECTION_STAFF
+    from tests.admin_forms import form_data
+    from tests.elections import helpers as h
+
+    client.force_login(make_user("quantri", superuser=True))
+    html = client.get(reverse("admin:awards_decision_changelist")).content.decode()
+    assert "Thêm quyết định khen thưởng" in html and "Thêm vào" not in html
+
+    client.force_login(make_user("baucu", groups=[ELECTION_STAFF]))
+    url = reverse("admin:elections_electoralunit_add")
+    data = form_data(client.get(url), contest=h.contest().pk, number="abc", seats=2)
+    errors = client.post(url, data).context["adminform"].form.errors["number"]
+    assert errors == ["Nhập một số nguyên."]

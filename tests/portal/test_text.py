@@ -21,7 +21,7 @@ from portal.text import (
         ("Đảng bộ tỉnh Hà Nam", "dang-bo-tinh-ha-nam"),
         ("Nguyễn Văn Đức", "nguyen-van-duc"),
         ("Bầu cử ĐBQH và HĐND", "bau-cu-dbqh-va-hdnd"),
-        ("Chỉ thị 45-CT/TW", "chi-thi-45-cttw"),
+        ("Chỉ thị 45-CT/TW", "chi-thi-45-ct-tw"),
         (unicodedata.normalize("NFD", "Hà Nam Đồng"), "ha-nam-dong"),
     ],
 )
