@@ -213,3 +213,16 @@ def test_admin_wording_reads_as_a_civil_servant_writes(client, make_user):
     data = form_data(client.get(url), contest=h.contest().pk, number="abc", seats=2)
     errors = client.post(url, data).context["adminform"].form.errors["number"]
     assert errors == ["Nhập một số nguyên."]
+
+
+def test_admin_javascript_catalogue_is_vietnamese(client, make_user):
+    """The date picker and the multiple-choice boxes are drawn by JavaScript from this."""
+    import json
+    import re
+
+    client.force_login(make_user("quantri", superuser=True))
+    js = client.get(reverse("admin:jsi18n")).content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", js, re.S).group(1))
+    assert catalog["Sunday"] == "Chủ nhật"
+    assert catalog["Choose all %s"] == "Chọn tất cả %s"
+    assert catalog["abbrev. day Monday\x04Mon"] == "T2"
