@@ -29,7 +29,7 @@ from elections.models import (
     TurnoutSummary,
     UnitResult,
 )
-from portal.admin_display import name_column, number_column
+from portal.admin_display import name_column, number_column, vi_number
 from portal.admin_history import HistoryAdmin
 
 
@@ -45,7 +45,7 @@ def tally_html(tally):
         (
             (
                 row.candidate.full_name,
-                row.votes,
+                vi_number(row.votes),
                 _pct(row.percentage),
                 gettext("Trúng cử")
                 if row.elected
@@ -62,7 +62,7 @@ def tally_html(tally):
         gettext("Tỷ lệ cử tri đi bầu"),
         _pct(tally.turnout),
         gettext("Số phiếu hợp lệ"),
-        "—" if tally.valid_ballots is None else tally.valid_ballots,
+        vi_number(tally.valid_ballots),
         gettext("Họ và tên"),
         gettext("Số phiếu"),
         gettext("Tỷ lệ"),

@@ -73,3 +73,13 @@ def test_admin_prints_counts_with_vietnamese_grouping(staff_client):
     html = staff_client.get(reverse("admin:elections_unitresult_changelist")).content.decode()
     assert "1.980" in html and "2.500" in html
     assert ">1980<" not in html
+
+
+def test_admin_outcome_of_a_unit_prints_counts_with_vietnamese_grouping(staff_client):
+    unit = h.unit(seats=1)
+    h.candidate(unit, 1500, name="Nguyễn Văn An")
+    h.result(unit, valid=1980, registered=2500, voted=2000, invalid=20)
+    url = reverse("admin:elections_electoralunit_change", args=[unit.pk])
+    html = staff_client.get(url).content.decode()
+    assert "1.500" in html and "1.980" in html
+    assert ">1500<" not in html and ": 1980<" not in html
