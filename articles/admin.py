@@ -19,7 +19,7 @@ from articles.services import (
     image_key,
 )
 from portal.images import delete_files, store_image
-from portal.text import fold, nfc
+from portal.text import nfc, search_words
 
 
 class FoldedSearchMixin:
@@ -30,7 +30,7 @@ class FoldedSearchMixin:
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
             return queryset, False
-        for word in fold(search_term).split()[:12]:
+        for word in search_words(search_term):
             queryset = queryset.filter(**{f"{self.folded_search_field}__contains": word})
         return queryset, False
 

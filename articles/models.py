@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
-from portal.text import fold
+from portal.text import search_index_text, search_words
 
 
 class Category(NFCModel):
@@ -145,7 +145,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category", "cover").defer("body", "search_text")
 
     def search(self, query):
-        words = fold(query).split()[:12]
+        words = search_words(query)
         qs = self
         for word in words:
             qs = qs.filter(search_text__contains=word)
@@ -161,6 +161,14 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
         return ranked.filter(rank__lte=per_category)
+
+
+UNPUBLISH_BEFORE_PUBLISH = _("Thời điểm gỡ bài phải sau thời điểm xuất bản.")
+
+
+def article_search_text(title, summary, body):
+    """The folded search column of an article (also used by the migration that refills it)."""
+    return search_index_text(" ".join([title, summary, html_to_text(body)]))
 
 
 class Article(NFCModel):
@@ -261,29 +269,37 @@ class Article(NFCModel):
                 | Q(publish_at__isnull=True)
                 | Q(unpublish_at__gt=F("publish_at")),
                 name="article_unpublish_after_publish",
+                violation_error_message=UNPUBLISH_BEFORE_PUBLISH,
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(publish_at__isnull=False),
                 name="article_published_has_date",
+                violation_error_message=_("Bài đã xuất bản phải có thời điểm xuất bản."),
             ),
         ]
+
+    constraint_fields = {
+        "article_unpublish_after_publish": "unpublish_at",
+        "article_published_has_date": "publish_at",
+    }
 
     def __str__(self):
         return self.title
 
     def clean(self):
-        # Published without a time means "now" (see save()): compare with that.
-        publish_at = self.publish_at
-        if publish_at is None and self.status == self.Status.PUBLISHED:
-            publish_at = timezone.now()
-        if self.unpublish_at and publish_at and self.unpublish_at <= publish_at:
-            raise ValidationError(
-                {"unpublish_at": _("Thời điểm gỡ bài phải sau thời điểm xuất bản.")}
-            )
+        # The form validates the database constraints after clean(): "publish now" must
+        # already have its time, or article_published_has_date refuses the empty field.
+        self.fill_publish_at()
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError({"unpublish_at": UNPUBLISH_BEFORE_PUBLISH})
 
-    def save(self, *args, **kwargs):
+    def fill_publish_at(self):
+        """Published with an empty publish time means "now" (help text and README)."""
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        self.fill_publish_at()
         self.refresh_search_text()
         save_with_unique_slug(
             self, lambda: super(Article, self).save(*args, **kwargs), source=self.title,
@@ -291,7 +307,7 @@ class Article(NFCModel):
         )  # fmt: skip
 
     def refresh_search_text(self):
-        self.search_text = fold(" ".join([self.title, self.summary, html_to_text(self.body)]))
+        self.search_text = article_search_text(self.title, self.summary, self.body)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

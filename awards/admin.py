@@ -34,6 +34,7 @@ from awards.models import (
 from awards.services import decision_reconcile, recipients_import, recipients_parse
 from awards.tasks import background_rows, export_job_check, export_job_start, export_storage
 from awards.views import XLSX_TYPE, export_response
+from portal.admin_display import name_column
 from portal.admin_history import HistoryAdmin
 from portal.imports import Checked, ImportFlow
 from portal.numbers import COUNT_FIELD_OVERRIDES
@@ -490,7 +491,7 @@ class RecipientImport(ImportFlow):
 
 @admin.register(Recipient)
 class RecipientAdmin(ExportButtonsMixin, HistoryAdmin):
-    list_display = ["name", "kind", "position", "unit", "decision", "order"]
+    list_display = [name_column(Recipient, "name"), "kind", "position", "unit", "decision", "order"]
     list_filter = [
         RecipientAuthorityFilter,
         RecipientFormFilter,

@@ -18,7 +18,7 @@ from django.db import connection
 
 from awards.exports import ExportFilters, csv_export_stream, xlsx_export
 from awards.models import Authority, AwardForm, Decision, Recipient
-from awards.text import name_sort_key
+from portal.text import name_sort_key
 
 ROWS = 100_000
 DECISIONS = 100

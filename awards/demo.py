@@ -63,7 +63,9 @@ DECISIONS = [
         "slug": "minh-hoa-ubnd-tinh-khen-thuong-bau-cu-2021",
         "title": "Về việc tặng Bằng khen của Chủ tịch UBND tỉnh cho các tập thể, cá nhân có thành "
         "tích xuất sắc trong công tác bầu cử năm 2021 (minh họa)",
-        "authority": "uy-ban-nhan-dan-tinh",
+        # Bằng khen cấp tỉnh is given by the Chairman (Luật Thi đua, khen thưởng), as the
+        # title says: filed under that authority, not the People's Committee as a body.
+        "authority": "chu-tich-ubnd-tinh",
         "form": "bang-khen",
         "status": Decision.Status.DECIDED,
         "number": "1436/QĐ-UBND",

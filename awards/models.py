@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from awards.text import SORT_KEY_MAX_LENGTH, name_sort_key
 from portal.models import NFCModel
-from portal.text import normalize_document_number, unique_slug
+from portal.text import SORT_KEY_MAX_LENGTH, name_sort_key, normalize_document_number, unique_slug
 
 PDF_MAGIC = b"%PDF-"
 
@@ -158,6 +157,11 @@ class DecisionQuerySet(models.QuerySet):
             .with_recorded_counts()
             .order_by(*Decision._meta.ordering)
         )
+
+
+DECIDED_NEEDS_NUMBER_AND_DATE = _("Quyết định đã ban hành phải có số và ngày quyết định.")
+PROPOSAL_NEEDS_NUMBER_AND_DATE = _("Đề nghị khen thưởng phải có số và ngày tờ trình.")
+RECIPIENT_NEEDS_NAME = _("Cần ghi họ và tên hoặc tên tập thể.")
 
 
 class Decision(NFCModel):
@@ -303,18 +307,27 @@ class Decision(NFCModel):
             models.CheckConstraint(
                 condition=Q(status="proposed") | (~Q(number="") & Q(date__isnull=False)),
                 name="awards_decision_decided_has_number_and_date",
+                violation_error_message=DECIDED_NEEDS_NUMBER_AND_DATE,
             ),
             models.CheckConstraint(
                 condition=Q(status="decided")
                 | (~Q(proposal_number="") & Q(proposal_date__isnull=False)),
                 name="awards_decision_proposal_has_number_and_date",
+                violation_error_message=PROPOSAL_NEEDS_NUMBER_AND_DATE,
             ),
             models.UniqueConstraint(
                 fields=["authority", "number_normalized"],
                 condition=~Q(number_normalized=""),
                 name="awards_decision_number_unique_per_authority",
+                violation_error_message=_("Cơ quan này đã có quyết định mang số này."),
             ),
         ]
+
+    constraint_fields = {
+        "awards_decision_decided_has_number_and_date": "number",
+        "awards_decision_proposal_has_number_and_date": "proposal_number",
+        "awards_decision_number_unique_per_authority": "number",
+    }
 
     def __str__(self):
         if self.is_award:
@@ -428,15 +441,21 @@ class Recipient(NFCModel):
         verbose_name = _("tập thể, cá nhân được khen")
         verbose_name_plural = _("tập thể, cá nhân được khen")
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="awards_recipient_name_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="awards_recipient_name_not_blank",
+                violation_error_message=RECIPIENT_NEEDS_NAME,
+            ),
         ]
+
+    constraint_fields = {"awards_recipient_name_not_blank": "name"}
 
     def __str__(self):
         return self.name
 
     def clean(self):
         if not (self.name or "").strip():
-            raise ValidationError({"name": _("Cần ghi họ và tên hoặc tên tập thể.")})
+            raise ValidationError({"name": RECIPIENT_NEEDS_NAME})
 
     def compute_sort_key(self):
         return name_sort_key(self.name, person=self.kind == self.Kind.INDIVIDUAL)

@@ -2,12 +2,13 @@ import tempfile
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
 from awards.exports import (
     ExportFilters,
     csv_export_stream,
+    decision_search_q,
     decision_year_q,
     export_log_start,
     file_name_for,
@@ -16,6 +17,7 @@ from awards.exports import (
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
 from portal.pagination import paginate
+from portal.text import nfc
 
 PER_PAGE = 20
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,8 +39,12 @@ def decision_list(request):
         "authority": _choice(request, "authority", {a.slug for a in authorities}),
         "form": _choice(request, "form", {f.slug for f in forms}),
         "year": _choice(request, "year", {str(y) for y in years}),
+        "q": nfc(request.GET.get("q", ""))[:100].strip(),
     }
     decisions = Decision.objects.all()
+    if selected["q"]:
+        # The admin's search: the number in any of its usual variants, or words of the title.
+        decisions = decisions.filter(decision_search_q(selected["q"]))
     if selected["authority"]:
         decisions = decisions.filter(authority__slug=selected["authority"])
     if selected["form"]:
@@ -47,7 +53,7 @@ def decision_list(request):
         decisions = decisions.filter(decision_year_q(int(selected["year"])))
     totals = awards_totals(queryset=Recipient.objects.filter(decision__in=decisions))
     page = paginate(request, decisions.for_listing(), PER_PAGE)
-    query = "&".join(f"{k}={v}" for k, v in selected.items() if v)
+    query = urlencode({k: v for k, v in selected.items() if v})
     return render(
         request,
         "awards/decision_list.html",

@@ -23,6 +23,7 @@ from elections.models import (
     UnitResult,
 )
 from elections.services import imports
+from portal.admin_display import name_column, number_column, vi_number
 from portal.admin_history import HistoryAdmin
 from portal.imports import Checked, ImportFlow
 from portal.numbers import COUNT_FIELD_OVERRIDES
@@ -40,7 +41,7 @@ def tally_html(tally):
         (
             (
                 row.candidate.full_name,
-                row.votes,
+                vi_number(row.votes),
                 _pct(row.percentage),
                 gettext("Trúng cử")
                 if row.elected
@@ -57,7 +58,7 @@ def tally_html(tally):
         gettext("Tỷ lệ cử tri đi bầu"),
         _pct(tally.turnout),
         gettext("Số phiếu hợp lệ"),
-        "—" if tally.valid_ballots is None else tally.valid_ballots,
+        vi_number(tally.valid_ballots),
         gettext("Họ và tên"),
         gettext("Số phiếu"),
         gettext("Tỷ lệ"),
@@ -140,7 +141,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "is_demo"]
+    list_display = [name_column(Person, "full_name"), "is_demo"]
     search_fields = ["full_name"]
     fields = ["full_name", "photo", "bio"]
     raw_id_fields = ["photo"]
@@ -215,7 +216,11 @@ class ElectoralUnitAdmin(HistoryAdmin):
 @admin.register(UnitResult)
 class UnitResultAdmin(HistoryAdmin):
     formfield_overrides = COUNT_FIELD_OVERRIDES
-    list_display = ["unit", "registered", "voted", "valid_ballots", "outcome"]
+    list_display = [
+        "unit",
+        *(number_column(UnitResult, f) for f in ("registered", "voted", "valid_ballots")),
+        "outcome",
+    ]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest__election"]
     fields = [
@@ -244,7 +249,12 @@ class UnitResultAdmin(HistoryAdmin):
 @admin.register(Candidate)
 class CandidateAdmin(HistoryAdmin):
     formfield_overrides = COUNT_FIELD_OVERRIDES
-    list_display = ["full_name", "unit", "birth_date", "votes"]
+    list_display = [
+        name_column(Candidate, "full_name"),
+        "unit",
+        "birth_date",
+        number_column(Candidate, "votes"),
+    ]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest"]
     search_fields = ["full_name"]
@@ -266,7 +276,13 @@ class CandidateAdmin(HistoryAdmin):
 class TurnoutSummaryAdmin(HistoryAdmin):
     formfield_overrides = COUNT_FIELD_OVERRIDES
     form = TurnoutSummaryForm
-    list_display = ["election", "percentage", "areas_full", "areas_total", "source"]
+    list_display = [
+        "election",
+        "percentage",
+        number_column(TurnoutSummary, "areas_full"),
+        number_column(TurnoutSummary, "areas_total"),
+        "source",
+    ]
     list_select_related = ["election"]
 
     def get_fields(self, request, obj=None):
@@ -280,7 +296,15 @@ class TurnoutSummaryAdmin(HistoryAdmin):
 @admin.register(PollingArea)
 class PollingAreaAdmin(HistoryAdmin):
     formfield_overrides = COUNT_FIELD_OVERRIDES
-    list_display = ["code", "name", "locality", "unit", "registered", "voted", "turnout"]
+    list_display = [
+        "code",
+        "name",
+        "locality",
+        "unit",
+        number_column(PollingArea, "registered"),
+        number_column(PollingArea, "voted"),
+        "turnout",
+    ]
     list_filter = ["election"]
     list_select_related = ["unit"]
     search_fields = ["code", "name", "locality"]

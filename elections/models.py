@@ -16,9 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import NFCModel
-from portal.text import normalize_document_number, unique_slug
+from portal.text import (
+    SORT_KEY_MAX_LENGTH,
+    name_sort_key,
+    normalize_document_number,
+    unique_slug,
+)
 
 TITLE_SEPARATOR = " - "
+
+# One message per rule, shared by clean() (the friendly check) and the database constraint
+# (the last word, e.g. when two staff save at once).
+VOTED_GT_REGISTERED = _("Số cử tri đã bỏ phiếu không được lớn hơn tổng số cử tri.")
+RECEIVED_GT_ISSUED = _("Số phiếu thu vào không được lớn hơn số phiếu phát ra.")
+VALID_PLUS_INVALID = _("Số phiếu hợp lệ cộng số phiếu không hợp lệ phải bằng số phiếu thu vào.")
 
 
 class ElectionQuerySet(models.QuerySet):
@@ -120,8 +131,14 @@ class Contest(NFCModel):
         verbose_name = _("loại bầu cử")
         verbose_name_plural = _("các loại bầu cử trong ngày bầu cử")
         constraints = [
-            models.UniqueConstraint(fields=["election", "kind"], name="contest_unique_kind"),
+            models.UniqueConstraint(
+                fields=["election", "kind"],
+                name="contest_unique_kind",
+                violation_error_message=_("Cuộc bầu cử này đã có loại bầu cử này."),
+            ),
         ]
+
+    constraint_fields = {"contest_unique_kind": "kind"}
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.term}".strip()
@@ -232,15 +249,23 @@ class Person(NFCModel):
         help_text=_("Chọn ảnh trong thư viện ảnh (ảnh có văn bản thay thế)."),
     )
     bio = models.TextField(_("tóm tắt tiểu sử"), blank=True)
+    sort_key = models.CharField(
+        max_length=SORT_KEY_MAX_LENGTH, editable=False, db_index=True, default=""
+    )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
 
     class Meta:
-        ordering = ["full_name", "id"]
+        # Vietnamese name order: given name first, in the Vietnamese alphabet.
+        ordering = ["sort_key", "id"]
         verbose_name = _("nhân sự")
         verbose_name_plural = _("nhân sự")
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = name_sort_key(self.full_name)
+        super().save(*args, **kwargs)
 
 
 class Membership(NFCModel):
@@ -291,8 +316,14 @@ class Membership(NFCModel):
         verbose_name = _("thành viên")
         verbose_name_plural = _("thành viên")
         constraints = [
-            models.UniqueConstraint(fields=["body", "person"], name="membership_unique_person"),
+            models.UniqueConstraint(
+                fields=["body", "person"],
+                name="membership_unique_person",
+                violation_error_message=_("Người này đã có trong danh sách thành viên."),
+            ),
         ]
+
+    constraint_fields = {"membership_unique_person": "person"}
 
     def __str__(self):
         return f"{self.person} – {self.get_role_display()}"
@@ -339,11 +370,19 @@ class ElectoralUnit(NFCModel):
         verbose_name = _("đơn vị bầu cử")
         verbose_name_plural = _("đơn vị bầu cử")
         constraints = [
-            models.UniqueConstraint(fields=["contest", "number"], name="unit_unique_number"),
+            models.UniqueConstraint(
+                fields=["contest", "number"],
+                name="unit_unique_number",
+                violation_error_message=_("Loại bầu cử này đã có đơn vị bầu cử mang số này."),
+            ),
             models.CheckConstraint(
-                condition=Q(seats__gte=1, seats__lte=5), name="unit_seats_1_to_5"
+                condition=Q(seats__gte=1, seats__lte=5),
+                name="unit_seats_1_to_5",
+                violation_error_message=_("Số đại biểu được bầu phải từ 1 đến 5."),
             ),
         ]
+
+    constraint_fields = {"unit_unique_number": "number", "unit_seats_1_to_5": "seats"}
 
     def __str__(self):
         return _("Đơn vị bầu cử số %(number)s – %(contest)s") % {
@@ -372,15 +411,18 @@ def _turnout_constraints(prefix):
             | Q(registered__isnull=True)
             | Q(voted__lte=F("registered")),
             name=f"{prefix}_voted_lte_registered",
+            violation_error_message=VOTED_GT_REGISTERED,
         ),
     ]
 
 
+def _turnout_constraint_fields(prefix):
+    return {f"{prefix}_voted_lte_registered": "voted"}
+
+
 def validate_turnout(registered, voted):
     if registered is not None and voted is not None and voted > registered:
-        raise ValidationError(
-            {"voted": _("Số cử tri đã bỏ phiếu không được lớn hơn tổng số cử tri.")}
-        )
+        raise ValidationError({"voted": VOTED_GT_REGISTERED})
 
 
 def validate_ballots(*, issued, received, valid, invalid, voted=None):
@@ -391,7 +433,7 @@ def validate_ballots(*, issued, received, valid, invalid, voted=None):
             "(%(valid)s + %(invalid)s ≠ %(received)s)."
         ) % {"valid": valid, "invalid": invalid, "received": received}
     if None not in (issued, received) and received > issued:
-        errors["ballots_received"] = _("Số phiếu thu vào không được lớn hơn số phiếu phát ra.")
+        errors["ballots_received"] = RECEIVED_GT_ISSUED
     if None not in (voted, received) and received > voted:
         errors.setdefault(
             "ballots_received",
@@ -409,12 +451,14 @@ def _ballot_constraints(prefix):
             | Q(ballots_received__isnull=True)
             | Q(ballots_received=F("valid_ballots") + F("invalid_ballots")),
             name=f"{prefix}_valid_plus_invalid_eq_received",
+            violation_error_message=VALID_PLUS_INVALID,
         ),
         models.CheckConstraint(
             condition=Q(ballots_received__isnull=True)
             | Q(ballots_issued__isnull=True)
             | Q(ballots_received__lte=F("ballots_issued")),
             name=f"{prefix}_received_lte_issued",
+            violation_error_message=RECEIVED_GT_ISSUED,
         ),
         # Mirrors validate_ballots(voted=...): a ballot box cannot hold more ballots than
         # there were voters, whether the numbers come from the admin, an import or SQL.
@@ -426,6 +470,13 @@ def _ballot_constraints(prefix):
             violation_error_message=_("Số phiếu thu vào không được lớn hơn số cử tri đã bỏ phiếu."),
         ),
     ]
+
+
+def _ballot_constraint_fields(prefix):
+    return {
+        f"{prefix}_valid_plus_invalid_eq_received": "valid_ballots",
+        f"{prefix}_received_lte_issued": "ballots_received",
+    }
 
 
 class BallotFields(models.Model):
@@ -479,12 +530,24 @@ class PollingArea(NFCModel, BallotFields):
         verbose_name = _("khu vực bỏ phiếu")
         verbose_name_plural = _("khu vực bỏ phiếu")
         constraints = [
-            models.UniqueConstraint(fields=["election", "code"], name="area_unique_code"),
+            models.UniqueConstraint(
+                fields=["election", "code"],
+                name="area_unique_code",
+                violation_error_message=_("Cuộc bầu cử này đã có khu vực bỏ phiếu mang mã này."),
+            ),
             models.CheckConstraint(
-                condition=Q(voted__lte=F("registered")), name="area_voted_lte_registered"
+                condition=Q(voted__lte=F("registered")),
+                name="area_voted_lte_registered",
+                violation_error_message=VOTED_GT_REGISTERED,
             ),
             *_ballot_constraints("area"),
         ]
+
+    constraint_fields = {
+        "area_unique_code": "code",
+        **_turnout_constraint_fields("area"),
+        **_ballot_constraint_fields("area"),
+    }
 
     def __str__(self):
         return f"{self.code} – {self.name}"
@@ -500,6 +563,18 @@ class PollingArea(NFCModel, BallotFields):
         )
         if self.unit_id and self.election_id and self.unit.contest.election_id != self.election_id:
             raise ValidationError({"unit": _("Đơn vị bầu cử phải thuộc cùng cuộc bầu cử.")})
+
+
+PERCENTAGE_0_100 = _(
+    "Tỷ lệ phải từ 0 đến 100. Dùng dấu phẩy cho phần thập phân (99,47 chứ không phải 99.470)."
+)
+# No "%" sign: a constraint's message is %-formatted with its name.
+AREAS_FULL_GT_TOTAL = _(
+    "Số khu vực có toàn bộ cử tri đi bầu không được lớn hơn tổng số khu vực bỏ phiếu."
+)
+PERCENTAGE_OR_COUNTS = _(
+    "Nhập tỷ lệ cử tri đi bầu, hoặc cả tổng số cử tri và số cử tri đã bỏ phiếu."
+)
 
 
 class TurnoutSummary(NFCModel):
@@ -543,19 +618,29 @@ class TurnoutSummary(NFCModel):
             models.CheckConstraint(
                 condition=Q(percentage__isnull=True) | Q(percentage__gte=0, percentage__lte=100),
                 name="summary_percentage_0_100",
+                violation_error_message=PERCENTAGE_0_100,
             ),
             models.CheckConstraint(
                 condition=Q(areas_full__isnull=True)
                 | Q(areas_total__isnull=True)
                 | Q(areas_full__lte=F("areas_total")),
                 name="summary_areas_full_lte_total",
+                violation_error_message=AREAS_FULL_GT_TOTAL,
             ),
             models.CheckConstraint(
                 condition=Q(percentage__isnull=False)
                 | Q(registered__isnull=False, voted__isnull=False),
                 name="summary_has_percentage_or_counts",
+                violation_error_message=PERCENTAGE_OR_COUNTS,
             ),
         ]
+
+    constraint_fields = {
+        **_turnout_constraint_fields("summary"),
+        "summary_percentage_0_100": "percentage",
+        "summary_areas_full_lte_total": "areas_full",
+        "summary_has_percentage_or_counts": "percentage",
+    }
 
     def __str__(self):
         return _("Số liệu tổng hợp – %(election)s") % {"election": self.election}
@@ -563,26 +648,15 @@ class TurnoutSummary(NFCModel):
     def clean(self):
         validate_turnout(self.registered, self.voted)
         if self.percentage is not None and not (0 <= self.percentage <= 100):
-            raise ValidationError(
-                {
-                    "percentage": _(
-                        "Tỷ lệ phải từ 0 đến 100. Dùng dấu phẩy cho phần thập phân "
-                        "(99,47 chứ không phải 99.470)."
-                    )
-                }
-            )
+            raise ValidationError({"percentage": PERCENTAGE_0_100})
         if (
             self.areas_full is not None
             and self.areas_total is not None
             and self.areas_full > self.areas_total
         ):
-            raise ValidationError(
-                {"areas_full": _("Số khu vực đạt 100% không được lớn hơn tổng số khu vực.")}
-            )
+            raise ValidationError({"areas_full": AREAS_FULL_GT_TOTAL})
         if self.percentage is None and (self.registered is None or self.voted is None):
-            raise ValidationError(
-                _("Nhập tỷ lệ cử tri đi bầu, hoặc cả tổng số cử tri và số cử tri đã bỏ phiếu.")
-            )
+            raise ValidationError({"percentage": PERCENTAGE_OR_COUNTS})
         if self.percentage is not None and self.registered and self.voted is not None:
             # The page shows all three: they must tell the same story.
             from portal.numbers import percentage
@@ -640,16 +714,24 @@ class Candidate(NFCModel):
         blank=True,
         help_text=_("Theo biên bản xác định kết quả bầu cử của Ban bầu cử."),
     )
+    sort_key = models.CharField(
+        max_length=SORT_KEY_MAX_LENGTH, editable=False, db_index=True, default=""
+    )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["unit", "full_name", "id"]
+        # The official list is in alphabetical order (Art. 57): given name first.
+        ordering = ["unit", "sort_key", "id"]
         verbose_name = _("người ứng cử")
         verbose_name_plural = _("người ứng cử")
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = name_sort_key(self.full_name)
+        super().save(*args, **kwargs)
 
 
 class UnitResult(NFCModel, BallotFields):
@@ -693,6 +775,11 @@ class UnitResult(NFCModel, BallotFields):
         verbose_name = _("kết quả đơn vị bầu cử")
         verbose_name_plural = _("kết quả đơn vị bầu cử")
         constraints = [*_turnout_constraints("result"), *_ballot_constraints("result")]
+
+    constraint_fields = {
+        **_turnout_constraint_fields("result"),
+        **_ballot_constraint_fields("result"),
+    }
 
     def __str__(self):
         return _("Kết quả – %(unit)s") % {"unit": self.unit}

@@ -74,12 +74,11 @@ def election_detail(request, slug):
         for tally in tallies
         if tally.turnout is not None
     ]
+    # Only turnout rates (voters who voted / registered voters) go in the chart; the share of
+    # polling areas where everyone voted is another measure and is shown apart from it.
     chart_rows = []
-    if turnout is not None:
-        if turnout.percentage is not None:
-            chart_rows.append((_("Toàn tỉnh"), turnout.percentage))
-        if turnout.areas_full_percentage is not None:
-            chart_rows.append((_("Khu vực có 100% cử tri đi bầu"), turnout.areas_full_percentage))
+    if turnout is not None and turnout.percentage is not None:
+        chart_rows.append((_("Toàn tỉnh"), turnout.percentage))
     chart_rows += [(row["label"], row["tally"].turnout) for row in unit_turnouts]
     return render(
         request,

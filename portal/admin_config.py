@@ -8,6 +8,10 @@ class PortalAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()  # autodiscovers every app's admin, django-axes' included
+        from django.contrib import admin
+
         from portal.admin_site import make_axes_admin_read_only
+        from portal.admin_vi import localise_third_party_admin
 
         make_axes_admin_read_only()
+        localise_third_party_admin(admin.site)

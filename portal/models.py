@@ -1,7 +1,8 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 from portal.text import nfc
@@ -21,7 +22,14 @@ def normalize_text_fields(instance):
 
 
 class NFCModel(models.Model):
-    """Base for content models: text is stored in NFC whatever keyboard typed it."""
+    """Base for content models: text is stored in NFC whatever keyboard typed it.
+
+    ``constraint_fields`` maps a database constraint's name to the field whose input breaks
+    it, so the constraint's (Vietnamese) message is shown next to that field in the admin
+    instead of above the form. Django attaches only single-field unique errors to a field.
+    """
+
+    constraint_fields = {}
 
     class Meta:
         abstract = True
@@ -29,6 +37,27 @@ class NFCModel(models.Model):
     def save(self, *args, **kwargs):
         normalize_text_fields(self)
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = self.constraint_fields.get(constraint.name)
+                    if field is None and getattr(error, "code", None) == "unique":
+                        fields = getattr(constraint, "fields", ())
+                        field = fields[0] if len(fields) == 1 else None
+                    # A field the form does not show cannot carry a message: show it above.
+                    if field is None or field in exclude:
+                        errors = error.update_error_dict(errors)
+                    else:
+                        errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
 
 def save_with_unique_slug(instance, save, *, source, max_length, attempts=3):

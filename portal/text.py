@@ -38,8 +38,12 @@ def fold(value):
 
 
 def slugify_vi(value, max_length=100):
-    """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary."""
-    text = nfc(str(value)).replace("đ", "d").replace("Đ", "D")
+    """A URL slug that keeps ``đ`` as ``d`` and is cut at a word boundary.
+
+    "/" separates words, so a document number keeps its parts: ``15/QĐ-UBND`` gives
+    ``15-qd-ubnd``, not Django's ``15qd-ubnd``.
+    """
+    text = nfc(str(value)).replace("đ", "d").replace("Đ", "D").replace("/", " ")
     return _cut_at_word(django_slugify(text), max_length)
 
 
@@ -69,6 +73,46 @@ def unique_slug(model, value, *, instance=None, field="slug", max_length=100):
 def normalize_document_number(value):
     """Canonical form of a document number: ``45/CT-TW``, ``45 CT/TW`` and ``45-CT/TW`` agree."""
     return _DOC_NUMBER_NOISE.sub("", fold(value)).upper()
+
+
+# A document number inside free text: a number, then parts joined by "-", "/" or "." (a space
+# is allowed only after the leading number, as in "45 CT/TW"). Each part must end a word, so
+# "45-CT/TW ngày" stops before "ngày".
+_DOCUMENT_NUMBER_IN_TEXT = re.compile(
+    r"(?<![\w/-])\d+(?:\s?[-/.]\s?|\s)[0-9a-zđ]+(?!\w)(?:\s?[-/.]\s?[0-9a-zđ]+(?!\w))*",
+    re.IGNORECASE,
+)
+
+
+def document_numbers(text):
+    """The document numbers written in ``text``, normalised (see normalize_document_number)."""
+    found = []
+    for match in _DOCUMENT_NUMBER_IN_TEXT.finditer(nfc(text or "")):
+        if "/" in match.group() or "-" in match.group():
+            found.append(normalize_document_number(match.group()))
+    return found
+
+
+def search_index_text(text):
+    """The folded search column for ``text``: the folded words, then every document number in
+    its normalised form, so that any variant typed in a query (see search_words) matches."""
+    numbers = " ".join(number.lower() for number in document_numbers(text))
+    return f"{fold(text)} {numbers}".strip()
+
+
+def search_words(query, limit=12):
+    """The words a row's folded search column must all contain for ``query`` to match it:
+    ``45/CT-TW``, ``45-CT/TW`` and ``45 CT/TW`` become the same word."""
+    numbers = []
+
+    def keep_number(match):
+        if "/" in match.group() or "-" in match.group():
+            numbers.append(normalize_document_number(match.group()).lower())
+            return " "
+        return match.group()
+
+    rest = _DOCUMENT_NUMBER_IN_TEXT.sub(keep_number, nfc(query or ""))
+    return (numbers + fold(rest).split())[:limit]
 
 
 # Vietnamese alphabet order. Each base letter gets a rank; tone marks break ties after it.
@@ -128,3 +172,50 @@ def person_sort_key(name):
     words = cleaned.split()
     given = words[-1] if words else ""
     return (vietnamese_sort_key(given), vietnamese_sort_key(cleaned))
+
+
+# --- Sort keys the database can order by --------------------------------------------------
+# person_sort_key returns nested tuples, which only Python can compare: sorting 100,000 names
+# that way means loading them all. name_sort_key encodes the same order as a plain string of
+# hex digits, stored on each row, so ``ORDER BY sort_key`` gives the Vietnamese name order on
+# SQLite and PostgreSQL alike (hex digits sort the same in every collation).
+
+SORT_KEY_MAX_LENGTH = 1000
+
+# Codes: "00" ends a component, "01" ends a word, "02".. are letters and tones. A letter code
+# outside the Vietnamese alphabet is "ff" + six hex digits of its code point, so codes stay
+# prefix-free and byte order equals the order of the tuples they encode.
+_END_COMPONENT = "00"
+_END_WORD = "01"
+
+
+def _letter(rank, codepoint):
+    if codepoint == 0:
+        return f"{rank + 2:02x}"
+    return f"ff{min(codepoint, 0xFFFFFF):06x}"
+
+
+def _encode_base(words):
+    letters = ("".join(_letter(rank, cp) for rank, cp in word) for word in words)
+    return "".join(word + _END_WORD for word in letters) + _END_COMPONENT
+
+
+def _encode_tones(words):
+    marks = ("".join(f"{tone + 2:02x}" for tone in word) for word in words)
+    return "".join(word + _END_WORD for word in marks) + _END_COMPONENT
+
+
+def _encode(key):
+    base, tones = key  # letters per word, then tone marks per word
+    return _encode_base(base) + _encode_tones(tones)
+
+
+def name_sort_key(name, *, person=True):
+    """A string that sorts like :func:`portal.text.person_sort_key` (people) or
+    :func:`portal.text.vietnamese_sort_key` (collectives), compared byte by byte."""
+    if person:
+        given, full = person_sort_key(name)
+        encoded = _encode(given) + _encode(full)
+    else:
+        encoded = _encode(vietnamese_sort_key(nfc(name or "")))
+    return encoded[:SORT_KEY_MAX_LENGTH]

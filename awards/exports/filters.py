@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import Authority, AwardForm, Decision, Recipient
-from portal.text import fold, nfc, normalize_document_number
+from portal.text import document_numbers, fold, nfc, normalize_document_number
 
 ORDER_DECISION = "decision"
 ORDER_NAME = "name"
@@ -273,10 +273,11 @@ def decision_search_q(term, prefix=""):
     if not term:
         return Q()
     condition = Q(**{f"{prefix}title__icontains": term})
-    number = normalize_document_number(term)
-    if number:
-        condition |= Q(**{f"{prefix}number_normalized__contains": number})
-        condition |= Q(**{f"{prefix}proposal_number_normalized__contains": number})
+    # "quyết định 15/QĐ-UBND" looks for the number inside it; "15" alone for itself.
+    for number in document_numbers(term) or [normalize_document_number(term)]:
+        if number:
+            condition |= Q(**{f"{prefix}number_normalized__contains": number})
+            condition |= Q(**{f"{prefix}proposal_number_normalized__contains": number})
     folded = fold(term)
     if folded != term.casefold():
         condition |= Q(**{f"{prefix}title__icontains": folded})

@@ -345,3 +345,24 @@ def test_feed_escapes_markup_typed_in_a_summary(client, category):
     rss = client.get("/rss/").content.decode()
     # Readers render <description> as HTML: markup is stripped, not passed on entity-encoded.
     assert "script>" not in rss and "&lt;b&gt;" not in rss and "Tóm tắt đậm" in rss
+
+
+@pytest.mark.parametrize(
+    "query", ["45-CT/TW", "45/CT-TW", "45 CT/TW", "45/ct-tw", "chi thi 45", "chỉ thị 45/CT-TW"]
+)
+def test_search_finds_a_document_number_in_its_usual_variants(client, category, query):
+    hit = factories.article(
+        category=category,
+        title="Tổng kết việc thực hiện Chỉ thị số 45-CT/TW của Bộ Chính trị",
+    )
+    factories.article(category=category, title="Chỉ thị 46-CT/TW về công tác khác")
+    response = client.get("/tim-kiem/", {"q": query})
+    assert list(response.context["page"].object_list) == [hit]
+
+
+def test_admin_search_finds_a_document_number_in_its_variants(client, make_user, category):
+    hit = factories.article(category=category, summary="Theo Nghị định 42/2022/NĐ-CP.")
+    factories.article(category=category, summary="Nghị định 43/2011/NĐ-CP.")
+    client.force_login(make_user("duyettin", groups=["Người duyệt tin"]))
+    response = client.get("/admin/articles/article/", {"q": "42-2022/ND-CP"})
+    assert list(response.context["cl"].result_list) == [hit]

@@ -33,7 +33,7 @@ def test_demo_loads_the_three_batches_idempotently():
 
     decisions = {d.authority.slug: d for d in Decision.objects.with_recorded_counts()}
     party = decisions["ban-thuong-vu-tinh-uy"]
-    state = decisions["uy-ban-nhan-dan-tinh"]
+    state = decisions["chu-tich-ubnd-tinh"]
     pm = decisions["thu-tuong-chinh-phu"]
     assert (party.recorded_collectives, party.recorded_individuals) == (20, 12)
     assert decision_reconcile(decision=party).matches

@@ -126,3 +126,32 @@ def test_english_prefix_works(client, decision):
 def test_menu_links_to_commendations(client):
     html = client.get("/").content.decode()
     assert 'href="/khen-thuong/"' in html
+
+
+def test_proposals_are_counted_in_plain_vietnamese(client):
+    proposal = make_decision(status="proposed")
+    make_recipients(proposal, collectives=3, individuals=2)
+    html = client.get("/khen-thuong/").content.decode()
+    assert "Đang đề nghị khen thưởng:" in html
+    assert '<span class="stat-value">3 tập thể, 2 cá nhân</span>' in html
+    assert "tập thể + cá nhân" not in html
+
+
+@pytest.mark.parametrize(
+    "q", ["1436/QĐ-UBND", "1436-QĐ/UBND", "1436/QD-UBND", "1436 QĐ/UBND", "quyết định 1436/QĐ-UBND"]
+)
+def test_public_list_finds_a_decision_number_in_its_variants(client, q, django_assert_num_queries):
+    hit = make_decision(number="1436/QĐ-UBND")
+    make_decision(number="1437/QĐ-UBND")
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get("/khen-thuong/", {"q": q})
+    assert list(response.context["page"].object_list) == [hit]
+    assert f'value="{q}"' in response.content.decode()
+
+
+def test_admin_decision_search_finds_a_number_written_inside_words(client, make_user):
+    hit = make_decision(number="15/QĐ-UBND")
+    make_decision(number="16/QĐ-UBND")
+    client.force_login(make_user("canbo", groups=["Cán bộ thi đua khen thưởng"]))
+    response = client.get("/admin/awards/decision/", {"q": "quyết định 15-QĐ/UBND"})
+    assert list(response.context["cl"].result_list) == [hit]

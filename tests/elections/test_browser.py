@@ -55,4 +55,10 @@ def test_turnout_chart_draws_the_official_figure(page, election_site):
     assert box["width"] == pytest.approx(track["width"] * 0.9947, rel=0.01)
     table = page.get_by_role("table", name="Số liệu cử tri đi bầu")
     assert "99,47%" in table.inner_text()
-    assert "604/777" in table.inner_text()
+    # The share of areas where everyone voted is not a turnout rate: outside chart and table.
+    assert "604/777" not in table.inner_text()
+    assert page.locator(".chart-row").count() == page.locator(".chart-fill").count()
+    assert "604/777" in page.locator(".turnout-areas").inner_text()
+    assert all(
+        "khu vực" not in label.lower() for label in page.locator(".chart-label").all_inner_texts()
+    )

@@ -202,3 +202,35 @@ def test_turnout_open_data(client, django_assert_num_queries):
 def test_english_prefix_works(client):
     election = h.election()
     assert client.get(f"/en{election.get_absolute_url()}").status_code == 200
+
+
+def test_unit_shows_the_ballot_counts_of_its_minutes(client):
+    election = h.election()
+    unit = h.unit(h.contest(election), seats=1)
+    h.candidate(unit, 1500)
+    h.candidate(unit, 400)
+    h.result(unit, valid=1980, invalid=20, issued=2010, registered=2500, voted=2005)
+    html = client.get(f"/bau-cu/{election.slug}/").content.decode()
+    minutes = html.split('class="unit-minutes"')[1].split("</dl>")[0]
+    for label, value in [
+        ("Số người ứng cử", "2"),
+        ("Tổng số cử tri", "2.500"),
+        ("Số cử tri đã bỏ phiếu", "2.005"),
+        ("Số phiếu phát ra", "2.010"),
+        ("Số phiếu thu vào", "2.000"),
+        ("Số phiếu hợp lệ", "1.980"),
+        ("Số phiếu không hợp lệ", "20"),
+    ]:
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in minutes, label
+
+
+def test_share_of_areas_at_full_turnout_is_not_charted_as_a_turnout_rate(client):
+    election = h.election()
+    build(election, size=1)
+    response = client.get(f"/bau-cu/{election.slug}/")
+    labels = [str(label) for label, _value in response.context["chart_rows"]]
+    assert not any("khu vực" in label.casefold() for label in labels)
+    html = response.content.decode()
+    assert "<strong>604/777</strong> khu vực bỏ phiếu có toàn bộ cử tri đi bầu" in html
+    assert "chiếm 77,73% số khu vực bỏ phiếu" in html
+    assert "không phải tỷ lệ cử tri đi bầu" in html

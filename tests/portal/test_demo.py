@@ -69,3 +69,47 @@ def test_demo_links_articles_elections_and_awards(settings, client):
     assert (
         election.get_absolute_url() in client.get(decisions[0].get_absolute_url()).content.decode()
     )
+
+
+def test_demo_records_are_coherent(settings, client):
+    """Slugs say what titles say; decisions sit under the authority their title names; the
+    deliberately short list says on the page that it is demo data."""
+    from awards.models import Decision
+
+    settings.DEBUG = True
+    call_command("load_demo", "--no-accounts")
+    article = Article.objects.get(title__contains="6 tháng cuối năm")
+    assert article.slug.endswith("6-thang-cuoi-nam")
+    for decision in Decision.objects.filter(is_demo=True, title__contains="Chủ tịch UBND tỉnh"):
+        assert decision.authority.name == "Chủ tịch Ủy ban nhân dân tỉnh"
+    short = [
+        d
+        for d in Decision.objects.filter(is_demo=True).with_recorded_counts()
+        if (d.recorded_collectives, d.recorded_individuals)
+        != (d.declared_collectives, d.declared_individuals)
+    ]
+    assert short, "the demo keeps one list short to show the reconciliation"
+    for decision in short:
+        html = client.get(f"/khen-thuong/{decision.slug}/").content.decode()
+        assert "Đây là dữ liệu minh họa: danh sách được cố ý để thiếu" in html
+
+
+def test_demo_fixes_an_article_loaded_with_the_old_slug(settings):
+    from articles.demo import RENAMED_SLUGS
+
+    settings.DEBUG = True
+    call_command("load_demo", "--no-accounts")
+    old, new = next(iter(RENAMED_SLUGS.items()))
+    Article.objects.filter(slug=new).update(slug=old)
+    call_command("load_demo", "--no-accounts")
+    assert Article.objects.filter(slug=new).count() == 1
+    assert not Article.objects.filter(slug=old).exists()
+
+
+def test_decision_slug_keeps_the_parts_of_its_number():
+    from awards.models import Decision
+    from tests.factories import make_decision
+
+    decision = make_decision(number="15/QĐ-UBND", title="Về việc khen thưởng")
+    assert decision.slug == "15-qd-ubnd-ve-viec-khen-thuong"
+    assert Decision.objects.get(slug="15-qd-ubnd-ve-viec-khen-thuong") == decision

@@ -21,7 +21,7 @@ from portal.text import (
         ("Đảng bộ tỉnh Hà Nam", "dang-bo-tinh-ha-nam"),
         ("Nguyễn Văn Đức", "nguyen-van-duc"),
         ("Bầu cử ĐBQH và HĐND", "bau-cu-dbqh-va-hdnd"),
-        ("Chỉ thị 45-CT/TW", "chi-thi-45-cttw"),
+        ("Chỉ thị 45-CT/TW", "chi-thi-45-ct-tw"),
         (unicodedata.normalize("NFD", "Hà Nam Đồng"), "ha-nam-dong"),
     ],
 )
@@ -134,3 +134,14 @@ def test_people_sort_by_given_name_then_full_name():
 def test_clean_person_name():
     assert clean_person_name("Bà  Lê Thị Thủy") == "Lê Thị Thủy"
     assert clean_person_name("Ông Đặng Minh Châu (Hòa thượng Thích Bảo Nghiêm)") == "Đặng Minh Châu"
+
+
+def test_document_numbers_in_text_are_found_and_stop_at_the_word_after():
+    from portal.text import document_numbers, search_index_text, search_words
+
+    text = "Chỉ thị số 45-CT/TW ngày 20/6/2020 và Nghị định 42/2022/NĐ-CP, ngày 25 tháng 6"
+    assert document_numbers(text) == ["45CTTW", "2062020", "422022NDCP"]
+    assert "45cttw" in search_index_text(text).split()
+    assert search_words("chỉ thị 45/CT-TW") == ["45cttw", "chi", "thi"]
+    assert search_words("45 CT/TW") == search_words("45-ct/tw") == ["45cttw"]
+    assert search_words("25 tháng 6") == ["25", "thang", "6"]

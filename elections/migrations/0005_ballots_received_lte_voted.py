@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("elections", "0002_electoralunit_history"),
+        ("elections", "0004_person_candidate_sort_key"),
     ]
 
     operations = [
