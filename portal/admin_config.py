@@ -15,3 +15,9 @@ class PortalAdminConfig(AdminConfig):
 
         make_axes_admin_read_only()
         localise_third_party_admin(admin.site)
+        # The background worker's own queue (django-tasks-db) is an operator's concern, in
+        # English only: staff follow their exports on the export's own page (awards/tasks.py).
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)
