@@ -447,7 +447,17 @@ class _XlsxReader:
                     self.deadline.check()
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
-        except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        # zipfile raises RuntimeError for an encrypted part and NotImplementedError for an
+        # unsupported compression (Deflate64): both are files we cannot read, not bugs.
+        except (
+            expat.ExpatError,
+            zipfile.BadZipFile,
+            EOFError,
+            OSError,
+            ValueError,
+            RuntimeError,
+            NotImplementedError,
+        ) as exc:
             if isinstance(exc, TableError):
                 raise
             raise _corrupt() from exc

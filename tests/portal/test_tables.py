@@ -326,3 +326,11 @@ def test_typed_excel_cells_come_back_typed():
     assert cell_text(first["count"]) == "1,5"  # a fraction, written the Vietnamese way
     assert second["code"] == 7 and second["count"] is True
     assert second["name"] == ""  # a formula without a cached value: nothing to import
+
+
+def test_parts_that_zipfile_cannot_open_are_refused_with_a_message():
+    sheet = SHEET_HEAD + HEADER_ROW + SHEET_TAIL
+    # Deflate64 (method 9) is not supported by zipfile: NotImplementedError, not a 500.
+    outcome, *_ = measured(xlsx(sheet=_member("xl/worksheets/sheet1.xml", sheet, method=9,
+                                              raw=sheet)))  # fmt: skip
+    assert "Không đọc được tệp Excel" in str(outcome)
