@@ -201,8 +201,8 @@ def test_csrf_failure_page_is_vietnamese(db):
 
 def test_admin_wording_reads_as_a_civil_servant_writes(client, make_user):
     from elections.roles import ELECTION_STAFF
-    from tests.admin_forms import form_data
     from tests import factories as h
+    from tests.admin_forms import form_data
 
     client.force_login(make_user("quantri", superuser=True))
     html = client.get(reverse("admin:awards_decision_changelist")).content.decode()

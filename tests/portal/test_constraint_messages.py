@@ -13,8 +13,8 @@ from articles.models import Article
 from awards.models import Decision, Recipient
 from elections.models import ElectoralUnit, Membership, PollingArea, TurnoutSummary, UnitResult
 from elections.roles import ELECTION_STAFF
-from tests.admin_forms import form_data
 from tests import factories as h
+from tests.admin_forms import form_data
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
