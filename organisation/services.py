@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import AgencyLink, IntroPage, SiteContact, Unit
 
-SITE_CACHE_KEY = "organisation:site:{lang}"
+SITE_CACHE_KEY = "organisation:{name}:{lang}"
 SITE_CACHE_SECONDS = 24 * 3600  # invalidated on every change (organisation/signals.py)
 CONTACT_FIELDS = (
     "agency_name", "responsible_person", "address", "phone", "hotline", "fax", "email", "licence",
@@ -62,36 +62,55 @@ class AgencyLinkData:
     langs: dict = field(default_factory=dict)
 
 
-def _site_context_load(language):
+def _cached(name, load):
+    """``load(language)`` for the current language, kept in the cache until a change."""
+    language = current_language()
+    key = SITE_CACHE_KEY.format(name=name, lang=language)
+    value = cache.get(key)
+    if value is None:
+        # Wrapped so that "no record" (None) is cached too.
+        value = (load(language),)
+        cache.set(key, value, SITE_CACHE_SECONDS)
+    return value[0]
+
+
+def _site_contact_load(language):
     contact = SiteContact.objects.first()
-    data = None
-    if contact is not None:
-        data = SiteContactData(
-            **{name: getattr(contact, name) for name in CONTACT_FIELDS},
-            langs={name: lang_of(contact, name, language) for name in CONTACT_FIELDS},
-        )
-    links = [
+    if contact is None:
+        return None
+    return SiteContactData(
+        **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+        langs={name: lang_of(contact, name, language) for name in CONTACT_FIELDS},
+    )
+
+
+def _agency_links_load(language):
+    return [
         AgencyLinkData(
             name=link.name, url=link.url, langs={"name": lang_of(link, "name", language)}
         )
         for link in AgencyLink.objects.all()
     ]
-    return {"site_contact": data, "agency_links": links}
 
 
-def site_context():
-    """``site_contact`` and ``agency_links`` in the current language (2 queries on a miss)."""
-    language = current_language()
-    key = SITE_CACHE_KEY.format(lang=language)
-    value = cache.get(key)
-    if value is None:
-        value = _site_context_load(language)
-        cache.set(key, value, SITE_CACHE_SECONDS)
-    return value
+def site_contact():
+    """The portal's contact details in the current language or None (cached; 1 query on a miss)."""
+    return _cached("contact", _site_contact_load)
+
+
+def agency_links():
+    """Links to other state agencies in the current language (cached; 1 query on a miss)."""
+    return _cached("links", _agency_links_load)
 
 
 def site_context_invalidate():
-    cache.delete_many([SITE_CACHE_KEY.format(lang=code) for code, _name in settings.LANGUAGES])
+    cache.delete_many(
+        [
+            SITE_CACHE_KEY.format(name=name, lang=code)
+            for name in ("contact", "links")
+            for code, _name in settings.LANGUAGES
+        ]
+    )
 
 
 def tree_build(nodes):
@@ -134,5 +153,5 @@ def public_service_links():
 
 
 def home_block_context():
-    """Hotline and public-service links for the home page (the hotline is cached: 0-2 queries)."""
-    return {"service_links": public_service_links(), "site": site_context()}
+    """Hotline and public-service links for the home page (cached: 0 or 1 query)."""
+    return {"service_links": public_service_links(), "hotline_contact": site_contact()}

@@ -10,6 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from articles.models import Article
+from organisation.services import home_block_context as organisation_home_block
+from questions.services import home_block_context as questions_home_block
+from schedule.services import home_block_context as schedule_home_block
 
 
 def _home_context():
@@ -26,7 +29,14 @@ def _home_context():
         if not sections or sections[-1]["category"].pk != article.category_id:
             sections.append({"category": article.category, "articles": []})
         sections[-1]["articles"].append(article)
-    return {"featured": featured, "latest": latest_list, "sections": sections}
+    return {
+        "featured": featured,
+        "latest": latest_list,
+        "sections": sections,
+        **schedule_home_block(),
+        **questions_home_block(),
+        **organisation_home_block(),
+    }
 
 
 # The home page is the same for every visitor and the busiest page: its HTML is kept for a
