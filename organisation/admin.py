@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
 from organisation.models import AgencyLink, IntroPage, Official, SiteContact, Unit
+
+# Addresses typed without a scheme are read as https (Django 6's default).
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(IntroPage)
@@ -23,6 +27,7 @@ class OfficialInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(TranslationAdmin):
+    formfield_overrides = URL_OVERRIDES
     list_display = ["name", "kind", "parent", "head_name", "phone", "order"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -54,6 +59,7 @@ class SiteContactAdmin(TranslationAdmin):
 
 @admin.register(AgencyLink)
 class AgencyLinkAdmin(TranslationAdmin):
+    formfield_overrides = URL_OVERRIDES
     list_display = ["name", "url", "order"]
     list_editable = ["order"]
     search_fields = ["name_vi", "name_en"]
