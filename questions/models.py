@@ -31,10 +31,11 @@ def reference_new():
 
 def reference_normalize(value):
     """What a citizen types (``hd-abcd efgh-23``, lower case, spaces) in canonical form."""
-    text = (value or "")[:40].upper()
-    if text.startswith("HD"):
+    text = "".join(ch for ch in (value or "")[:40].upper() if ch.isalnum())
+    # The printed form is HD-XXXXX-XXXXX; a bare code may itself start with "HD".
+    if len(text) == REFERENCE_LENGTH + 2 and text.startswith("HD"):
         text = text[2:]
-    return "".join(ch for ch in text if ch.isalnum())
+    return text
 
 
 class Topic(NFCModel):
