@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from schedule.models import Entry
 
-_WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
 # Weeks far outside this range are typing errors or probes; they also keep date arithmetic
 # (the previous/next week) away from date.min and date.max.
 MIN_YEAR, MAX_YEAR = 2000, 2100
