@@ -4,24 +4,39 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.richtext import html_to_text
-from questions.models import Question, Topic
+from questions.models import Question, Topic, reference_new
 
 logger = logging.getLogger(__name__)
 HOME_BLOCK_SIZE = 5
 
 
-def question_submit(*, form):
-    """Save a citizen's question from a valid :class:`QuestionForm`; consent time recorded."""
+def question_submit(*, form, attempts=3):
+    """Save a citizen's question from a valid :class:`QuestionForm`; consent time recorded.
+
+    The reference is random; in the (astronomically unlikely) case it is taken, a new one is
+    drawn instead of losing the question.
+    """
     question = form.save(commit=False)
     question.consent_at = timezone.now()
     question.status = Question.Status.RECEIVED
-    question.save()
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                question.save()
+            return question
+        except IntegrityError:
+            taken = Question.objects.filter(reference=question.reference).exists()
+            if not taken or attempt == attempts - 1:
+                raise
+            question.pk = None
+            question.reference = reference_new()
     return question
 
 

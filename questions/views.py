@@ -43,7 +43,7 @@ def question_list(request):
 
 
 def question_detail(request, pk):
-    question = public_questions().defer(None).filter(pk=pk).first()
+    question = public_questions().defer(None).select_related("unit").filter(pk=pk).first()
     if question is None:
         raise Http404(_("Không tìm thấy câu hỏi."))
     return render(request, "questions/detail.html", {"question": question})

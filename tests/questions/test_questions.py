@@ -378,3 +378,24 @@ def test_admin_search_ignores_accents(client, make_user, topic):
     client.force_login(make_user("answerer", groups=[ANSWERERS]))
     html = client.get(reverse("admin:questions_question_changelist"), {"q": "dat dai"}).content
     assert "Thủ tục đất đai" in html.decode()
+
+
+def test_a_taken_reference_is_redrawn_not_lost(client, topic, monkeypatch):
+    taken = make_question(topic)
+    field = Question._meta.get_field("reference")
+    # The form's new question gets the taken code; the retry draws a fresh one.
+    monkeypatch.setitem(field.__dict__, "_get_default", lambda: taken.reference)
+    monkeypatch.setattr("questions.services.reference_new", lambda: "NEWCODE234")
+    assert client.post(ASK, form_data(topic)).status_code == 302
+    assert Question.objects.filter(reference="NEWCODE234").exists()
+    assert Question.objects.count() == 2
+
+
+def test_sitemap_lists_published_questions_and_sections(client, topic):
+    published = make_question(topic, status="published", answer="<p>a</p>")
+    hidden = make_question(topic)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"{published.get_absolute_url()}</loc>" in xml
+    assert f"/hoi-dap/{hidden.pk}/</loc>" not in xml
+    for path in ["/gioi-thieu/", "/co-cau-to-chuc/", "/lien-he/", "/hoi-dap/", "/lich-cong-tac/"]:
+        assert f"{path}</loc>" in xml
