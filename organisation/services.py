@@ -129,11 +129,34 @@ def tree_build(nodes):
 
 
 def intro_tree():
-    """Published introduction pages as a tree (one query). A page under a hidden page is hidden."""
+    """Published introduction pages as a tree (one query).
+
+    A page under a hidden page is hidden too, however deep: only pages whose every ancestor is
+    published are kept.
+    """
     pages = list(IntroPage.objects.published().defer("body_vi", "body_en", "body"))
-    visible = {p.pk for p in pages}
-    pages = [p for p in pages if p.parent_id is None or p.parent_id in visible]
-    return tree_build(pages)
+    by_id = {page.pk: page for page in pages}
+
+    def reachable(page):
+        for _level in range(IntroPage.MAX_DEPTH + 2):  # bounded: bad data may hold a cycle
+            if page.parent_id is None:
+                return True
+            page = by_id.get(page.parent_id)
+            if page is None:
+                return False
+        return False
+
+    return tree_build([page for page in pages if reachable(page)])
+
+
+def tree_ids(roots):
+    """The primary keys of every node of a tree built by :func:`tree_build`."""
+    ids, stack = set(), list(roots)
+    while stack:
+        node = stack.pop()
+        ids.add(node.pk)
+        stack.extend(node.tree_children)
+    return ids
 
 
 def unit_tree():

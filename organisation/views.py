@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from organisation.models import IntroPage, Official, SiteContact
-from organisation.services import intro_tree, unit_tree
+from organisation.services import intro_tree, tree_ids, unit_tree
 
 
 def intro(request):
@@ -13,9 +13,9 @@ def intro(request):
 
 def page(request, slug):
     page = IntroPage.objects.published().select_related("parent").filter(slug=slug[:120]).first()
-    if page is None or (page.parent is not None and not page.parent.is_published):
-        raise Http404(_("Không tìm thấy trang."))
     tree = intro_tree()
+    if page is None or page.pk not in tree_ids(tree):
+        raise Http404(_("Không tìm thấy trang."))
     return render(request, "organisation/page.html", {"page": page, "tree": tree})
 
 

@@ -110,6 +110,7 @@ def test_intro_tree_and_page(client):
     )
     hidden = IntroPage.objects.create(title_vi="Bản nháp", is_published=False)
     under_hidden = IntroPage.objects.create(title_vi="Con của bản nháp", parent=hidden)
+    deep = IntroPage.objects.create(title_vi="Cháu của bản nháp", parent=under_hidden)
     html = client.get(reverse("organisation:intro")).content.decode()
     assert "Giới thiệu chung" in html and "Lịch sử hình thành" in html
     assert "Bản nháp" not in html and "Con của bản nháp" not in html
@@ -118,6 +119,8 @@ def test_intro_tree_and_page(client):
     assert "Mốc" in response.content.decode()
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(under_hidden.get_absolute_url()).status_code == 404
+    assert client.get(deep.get_absolute_url()).status_code == 404
+    assert "Cháu của bản nháp" not in html
     assert client.get("/gioi-thieu/khong-co-trang-nay/").status_code == 404
 
 
