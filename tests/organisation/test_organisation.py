@@ -364,3 +364,15 @@ def test_admin_bad_input_gets_a_vietnamese_message(client, make_user):
     html = response.content.decode()
     assert "Đơn vị không thể trực thuộc chính nó." in html
     assert "Nhập địa chỉ email." in html
+
+
+def test_admin_requires_the_vietnamese_text_only(client, make_user):
+    client.force_login(make_user("org", groups=[EDITORS]))
+    data = {"name_vi": "", "name_en": "Department", "url": "https://moha.gov.vn/", "order": "0"}
+    response = client.post(reverse("admin:organisation_agencylink_add"), data)
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc." in response.content.decode()
+    data.update(name_vi="Bộ Nội vụ", name_en="")
+    assert client.post(reverse("admin:organisation_agencylink_add"), data).status_code == 302
+    link = AgencyLink.objects.get()
+    assert (link.name_vi, link.name_en) == ("Bộ Nội vụ", None)
