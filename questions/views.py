@@ -28,6 +28,10 @@ def question_list(request):
     if topic is not None:
         questions = questions.filter(topic=topic)
     if query:
+        # Searching is the costly part of the list: limited like the site search.
+        retry_after = hit(request, scope="questions-search", rate="60/m")
+        if retry_after is not None:
+            return too_many_requests(request, retry_after)
         questions = questions.search(query)
     return render(
         request,

@@ -399,3 +399,11 @@ def test_sitemap_lists_published_questions_and_sections(client, topic):
     assert f"/hoi-dap/{hidden.pk}/</loc>" not in xml
     for path in ["/gioi-thieu/", "/co-cau-to-chuc/", "/lien-he/", "/hoi-dap/", "/lich-cong-tac/"]:
         assert f"{path}</loc>" in xml
+
+
+def test_searching_is_rate_limited_browsing_is_not(client, settings):
+    settings.PORTAL_RATELIMITS = {"questions-search": "3/m"}
+    for _ in range(3):
+        assert client.get("/hoi-dap/", {"q": "dat"}).status_code == 200
+    assert client.get("/hoi-dap/", {"q": "dat"}).status_code == 429
+    assert client.get("/hoi-dap/").status_code == 200
