@@ -4,6 +4,8 @@ from django.urls import reverse
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from awards.models import Decision
 from elections.models import Election
+from organisation.sitemaps import IntroPageSitemap, NewSectionsSitemap
+from questions.sitemaps import QuestionSitemap
 
 
 class SectionSitemap(Sitemap):
@@ -36,4 +38,7 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "elections": ElectionSitemap,
     "awards": DecisionSitemap,
+    "sections-new": NewSectionsSitemap,
+    "intro": IntroPageSitemap,
+    "questions": QuestionSitemap,
 }

@@ -33,6 +33,9 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("elections.urls")),
     path("", include("awards.urls")),
+    path("", include("organisation.urls")),
+    path("", include("questions.urls")),
+    path("", include("schedule.urls")),
     prefix_default_language=False,
 )
 

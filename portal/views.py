@@ -12,7 +12,10 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
 from articles.models import Article
+from organisation.services import home_block_context as organisation_home_block
 from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from questions.services import home_block_context as questions_home_block
+from schedule.services import home_block_context as schedule_home_block
 
 
 def _home_context():
@@ -29,7 +32,14 @@ def _home_context():
         if not sections or sections[-1]["category"].pk != article.category_id:
             sections.append({"category": article.category, "articles": []})
         sections[-1]["articles"].append(article)
-    return {"featured": featured, "latest": latest_list, "sections": sections}
+    return {
+        "featured": featured,
+        "latest": latest_list,
+        "sections": sections,
+        **schedule_home_block(),
+        **questions_home_block(),
+        **organisation_home_block(),
+    }
 
 
 # The home page is the same for every visitor and the busiest page: its HTML is kept for a
