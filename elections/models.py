@@ -476,6 +476,7 @@ def _ballot_constraint_fields(prefix):
     return {
         f"{prefix}_valid_plus_invalid_eq_received": "valid_ballots",
         f"{prefix}_received_lte_issued": "ballots_received",
+        f"{prefix}_received_lte_voted": "ballots_received",
     }
 
 
