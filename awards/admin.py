@@ -488,6 +488,9 @@ class RecipientImport(ImportFlow):
     def done_url(self, *, request, target, options):
         return reverse("admin:awards_decision_change", args=[target.pk])
 
+    def target_rows(self, *, target, options):
+        return target.recipients.all()
+
 
 @admin.register(Recipient)
 class RecipientAdmin(ExportButtonsMixin, HistoryAdmin):

@@ -380,6 +380,9 @@ class PollingAreaImport(ImportFlow):
             context={"election": election, "created": report.created, "updated": report.updated},
         )
 
+    def target_rows(self, *, target, options):
+        return PollingArea.objects.filter(election_id=options.get("election"))
+
     def apply(self, *, request, target, rows, options):
         election = Election.objects.filter(pk=options["election"]).first()
         if election is None:

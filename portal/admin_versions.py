@@ -70,6 +70,14 @@ def fingerprint(instance, names):
     return hashlib.sha256(payload).hexdigest()[:32]
 
 
+def rows_fingerprint(queryset):
+    """A digest of every stored value of every row of ``queryset`` (an import's target)."""
+    digest = hashlib.sha256()
+    for row in queryset.order_by("pk").values_list():
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:32]
+
+
 def last_change(instance):
     """``(who, when)`` of the latest recorded change of ``instance``, or ``None``.
 

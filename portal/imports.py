@@ -27,8 +27,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal.admin_versions import rows_fingerprint
 from portal.models import ImportPreview
 
+# The version of the target's rows when the preview was made (see ImportFlow.target_rows).
+_STATE = "_target_state"
 # Previews are kept a day after they expire, so that a late replay is told what happened.
 PURGE_AFTER = timedelta(days=1)
 
@@ -102,6 +105,19 @@ class ImportFlow:
     def target_key(self, target):
         return "" if target is None else str(target.pk)
 
+    def target_rows(self, *, target, options):
+        """The rows a confirmation may change or replace (a queryset), or ``None``.
+
+        Their version is taken with the preview and compared at confirmation, like a change
+        form's (portal/admin_versions.py): a list edited by someone else in between is not
+        overwritten by a preview made before the edit.
+        """
+        return None
+
+    def _target_state(self, target, options):
+        rows = self.target_rows(target=target, options=options)
+        return "" if rows is None else rows_fingerprint(rows)
+
     # --- The flow ----------------------------------------------------------------------------
 
     def view(self, request, *, target=None, context=None):
@@ -135,7 +151,7 @@ class ImportFlow:
             user=request.user,
             file_name=(getattr(upload, "name", "") or "")[:255],
             rows=checked.rows,
-            options=checked.options,
+            options={**checked.options, _STATE: self._target_state(target, checked.options)},
         )
 
     def _expired(self, request, context):
@@ -183,8 +199,11 @@ class ImportFlow:
                 ).update(confirmed_at=timezone.now())
                 if not claimed:
                     raise _AlreadyClaimed
+                options = dict(preview.options)
+                if options.pop(_STATE, "") != self._target_state(target, options):
+                    raise ValidationError("changed since the preview", code="stale")
                 message = self.apply(
-                    request=request, target=target, rows=preview.rows, options=preview.options
+                    request=request, target=target, rows=preview.rows, options=options
                 )
                 ImportPreview.objects.filter(pk=preview.pk).update(result=str(message))
         except _AlreadyClaimed:

@@ -210,3 +210,24 @@ def test_replacing_the_list_needs_the_delete_permission(client, make_user):
     response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
     assert client.post(url, {"token": response.context["token"]}).status_code == 302
     assert decision.recipients.count() == 5
+
+
+def test_a_preview_made_before_someone_edited_the_list_is_not_confirmed(client, staff_user):
+    """The import respects the version check: the list changed since the preview was made."""
+    decision = make_decision(declared_collectives=1, declared_individuals=2)
+    (kept,) = make_recipients(decision, individuals=1, names=["Lê Thị Thủy"])
+    url = reverse("admin:awards_decision_import", args=[decision.pk])
+    client.force_login(staff_user)
+    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    token = response.context["token"]
+
+    # Meanwhile a colleague corrects the recipient already on the list.
+    Recipient.objects.filter(pk=kept.pk).update(position="Tổ phó")
+
+    response = client.post(url, {"token": token})
+    assert "Dữ liệu đã thay đổi từ lúc xem trước" in response.content.decode()
+    assert list(decision.recipients.all()) == [kept]
+    # Nothing was claimed: a fresh preview of the same file imports normally.
+    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    assert client.post(url, {"token": response.context["token"]}).status_code == 302
+    assert decision.recipients.count() == 4

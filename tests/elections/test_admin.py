@@ -117,6 +117,28 @@ def test_import_preview_then_confirm(client, staff):
     assert PollingArea.history.count() == 3
 
 
+def test_a_preview_is_not_confirmed_over_areas_edited_since(client, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    election = h.election()
+    h.unit(h.contest(election), number=1)
+    area = h.area(election, "KV01", registered=1000, voted=900)
+    client.force_login(staff)
+    url = reverse("admin:elections_pollingarea_import")
+    response = client.post(
+        url,
+        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS))},
+    )
+    token = response.context["token"]
+    # A colleague corrects the area's minutes by hand after the preview was made.
+    PollingArea.objects.filter(pk=area.pk).update(voted=901)
+
+    response = client.post(url, {"token": token})
+    assert "Dữ liệu đã thay đổi từ lúc xem trước" in response.content.decode()
+    assert PollingArea.objects.get(pk=area.pk).voted == 901
+    assert PollingArea.objects.filter(election=election).count() == 1
+
+
 def test_import_with_errors_shows_them_and_offers_no_confirm(client, staff):
     election = h.election()
     client.force_login(staff)
