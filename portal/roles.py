@@ -11,7 +11,7 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 
-ROLE_MODULES = ["articles.roles", "elections.roles", "awards.roles"]
+ROLE_MODULES = ["articles.roles", "elections.roles", "awards.roles", "documents.roles"]
 ADMINISTRATORS = "Quản trị cổng"
 ADMINISTRATOR_EXTRA = {
     "auth.view_user",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "articles",
     "elections",
     "awards",
+    "documents",
     "portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -186,6 +187,8 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)
 PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# Attached files of the documents registry (PDF, DOC/DOCX, XLS/XLSX, ZIP): see portal/files.py.
+PORTAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PORTAL_DOCUMENT_MAX_MB", "30")) * 1024 * 1024
 
 # django-ckeditor's editor widget only: no ckeditor_uploader (CSRF-exempt, accepts .html/.svg).
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"

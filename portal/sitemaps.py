@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from awards.models import Decision
+from documents.sitemaps import DocumentSitemap, DraftSitemap
 from elections.models import Election
 
 
@@ -10,7 +11,14 @@ class SectionSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "articles:list", "elections:list", "awards:list"]
+        return [
+            "home",
+            "articles:list",
+            "elections:list",
+            "awards:list",
+            "documents:list",
+            "documents:drafts",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -36,4 +44,6 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "elections": ElectionSitemap,
     "awards": DecisionSitemap,
+    "documents": DocumentSitemap,
+    "drafts": DraftSitemap,
 }

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("elections.urls")),
     path("", include("awards.urls")),
+    path("", include("documents.urls")),
     prefix_default_language=False,
 )
 

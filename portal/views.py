@@ -26,7 +26,10 @@ def _home_context():
         if not sections or sections[-1]["category"].pk != article.category_id:
             sections.append({"category": article.category, "articles": []})
         sections[-1]["articles"].append(article)
-    return {"featured": featured, "latest": latest_list, "sections": sections}
+    from documents.services import home_block_context as documents_block
+
+    context = {"featured": featured, "latest": latest_list, "sections": sections}
+    return {**context, **documents_block()}
 
 
 # The home page is the same for every visitor and the busiest page: its HTML is kept for a

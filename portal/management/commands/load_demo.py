@@ -7,7 +7,7 @@ from django.db import transaction
 from portal.demo import ensure_account
 from portal.roles import ADMINISTRATORS, sync_roles
 
-DEMO_MODULES = ["articles.demo", "elections.demo", "awards.demo"]
+DEMO_MODULES = ["articles.demo", "elections.demo", "awards.demo", "documents.demo"]
 
 
 def demo_modules():
