@@ -276,7 +276,9 @@ class Document(NFCModel):
         self.number = (self.number or "").strip()
         self.number_normalized = normalize_document_number(self.number)
         self.refresh_search_text()
-        source = f"{self.doc_type.name} {self.number}" if self.doc_type_id else self.number
+        # “42/2022/NĐ-CP” → “nghi-dinh-42-2022-nd-cp” (slugify alone would glue the parts).
+        number = self.number.replace("/", " ")
+        source = f"{self.doc_type.name} {number}" if self.doc_type_id else number
         save_with_unique_slug(
             self, lambda: super(Document, self).save(*args, **kwargs), source=source,
             max_length=150,
