@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
+from portal.publicforms import PublicFormMixin, consent_field
 from portal.text import nfc
 
 STATUS_CHOICES = [
@@ -53,8 +54,11 @@ class DocumentFilterForm(forms.Form):
         ]
 
 
-class CommentForm(forms.Form):
-    """A citizen's comment on an open draft. Works without JavaScript."""
+class CommentForm(PublicFormMixin, forms.Form):
+    """A citizen's comment on an open draft. Works without JavaScript.
+
+    The honeypot, the minimum fill time and the consent wording come from portal.publicforms.
+    """
 
     name = forms.CharField(label=_("Họ và tên"), max_length=150)
     organisation = forms.CharField(
@@ -79,13 +83,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Nội dung góp ý"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
     )
-    consent = forms.BooleanField(
-        label=_(
-            "Tôi đồng ý để cơ quan soạn thảo xử lý họ tên và thông tin liên hệ này chỉ để tiếp "
-            "nhận, trả lời góp ý (Nghị định 13/2023/NĐ-CP). Thông tin liên hệ không được công khai."
-        ),
-        error_messages={"required": _("Cần đồng ý xử lý dữ liệu cá nhân để gửi góp ý.")},
-    )
+    consent = consent_field(_("tiếp nhận, trả lời góp ý của tôi về dự thảo"))
 
     def clean(self):
         cleaned = super().clean()

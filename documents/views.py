@@ -25,10 +25,12 @@ from documents.models import (
 )
 from portal.files import content_disposition
 from portal.pagination import paginate
+from portal.ratelimit import ratelimit
 
 PER_PAGE = 20
 
 
+@ratelimit("120/m", scope="documents-list")
 def document_list(request):
     published = Document.objects.published()
     types = list(DocumentType.objects.filter(documents__in=published).distinct())
@@ -245,6 +247,7 @@ def _published_draft(slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit("5/m", scope="documents-comment", methods=("POST",))
 def draft_detail(request, slug):
     draft = _published_draft(slug)
     is_open = draft.is_open()
