@@ -239,6 +239,9 @@ class Document(NFCModel):
             models.UniqueConstraint(
                 fields=["issuer", "number_normalized", "issued_on"],
                 name="document_number_unique_per_issuer_and_day",
+                violation_error_message=_(
+                    "Cơ quan ban hành này đã có văn bản cùng số, ký hiệu và cùng ngày ban hành."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(effective_on__isnull=True) | Q(effective_on__gte=models.F("issued_on")),
@@ -260,6 +263,8 @@ class Document(NFCModel):
         return f"{self.doc_type.name} số {self.number}"
 
     def clean(self):
+        # Set here too, not only in save(): the uniqueness check runs on the normalised number.
+        self.number_normalized = normalize_document_number(self.number)
         errors = {}
         if self.effective_on and self.issued_on and self.effective_on < self.issued_on:
             errors["effective_on"] = _("Ngày có hiệu lực không thể trước ngày ban hành.")
@@ -267,6 +272,18 @@ class Document(NFCModel):
             errors["expires_on"] = _("Ngày hết hiệu lực phải sau ngày có hiệu lực.")
         if not normalize_document_number(self.number):
             errors["number"] = _("Cần ghi số, ký hiệu của văn bản.")
+        elif self.issuer_id and self.issued_on:
+            # Mirrors the database constraint for a friendly message: the admin form skips
+            # constraints on fields it does not show (number_normalized).
+            clash = Document.objects.filter(
+                issuer_id=self.issuer_id,
+                number_normalized=self.number_normalized,
+                issued_on=self.issued_on,
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                errors["number"] = _(
+                    "Cơ quan ban hành này đã có văn bản cùng số, ký hiệu và cùng ngày ban hành."
+                )
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = _("Đường dẫn này dành cho trang khác của mục Văn bản.")
         if errors:

@@ -28,7 +28,7 @@ def registry():
     "query", ["42/2022/NĐ-CP", "42/2022", "42-2022-ND-CP", "42/2022/nđ-cp", "nghi dinh 42"]
 )
 def test_number_variants_find_the_decree(registry, query):
-    decree, directive, other = registry
+    decree, directive, _other = registry
     found = set(Document.objects.search(query))
     assert decree in found
     assert directive not in found
@@ -40,7 +40,7 @@ def test_party_style_numbers(registry, query):
 
 
 def test_summary_words_without_accents_or_in_nfd(registry):
-    decree, directive, other = registry
+    _decree, directive, other = registry
     assert list(Document.objects.search("bau cu")) == [directive]
     assert list(Document.objects.search(unicodedata.normalize("NFD", "bầu cử"))) == [directive]
     assert list(Document.objects.search("đất đai")) == [other]

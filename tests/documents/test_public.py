@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import itertools
 import json
 
 import pytest
@@ -25,7 +26,7 @@ def _full_document(n=0):
 
 def _many(count):
     docs = [_full_document(n) for n in range(count)]
-    for a, b in zip(docs, docs[1:], strict=False):
+    for a, b in itertools.pairwise(docs):
         DocumentRelation.objects.create(source=b, kind=DocumentRelation.Kind.REPLACES, target=a)
     return docs
 
