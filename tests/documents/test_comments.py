@@ -116,8 +116,12 @@ def test_posting_is_rate_limited_per_address(client, settings):
 def test_draft_list_states(client):
     open_draft = make_draft(title="Dự thảo đang mở")
     soon = make_draft(title="Dự thảo sắp hết hạn", open_for=datetime.timedelta(days=2))
-    closed = make_draft(title="Dự thảo đã đóng", opens_at=timezone.now() - datetime.timedelta(days=40),
-                        closes_at=timezone.now() - datetime.timedelta(days=10))  # fmt: skip
+    now = timezone.now()
+    closed = make_draft(
+        title="Dự thảo đã đóng",
+        opens_at=now - datetime.timedelta(days=40),
+        closes_at=now - datetime.timedelta(days=10),
+    )
     html = client.get("/van-ban/du-thao/?trang-thai=open").content.decode()
     assert open_draft.title in html and soon.title in html and closed.title not in html
     assert "Sắp hết hạn góp ý" in html

@@ -52,8 +52,11 @@ def test_status_is_computed_from_dates():
     not_yet = make_document(
         effective_on=datetime.date(2024, 6, 1), issued_on=datetime.date(2023, 12, 1)
     )
-    expired = make_document(effective_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2023, 1, 1),
-                            issued_on=datetime.date(2019, 12, 1))  # fmt: skip
+    expired = make_document(
+        effective_on=datetime.date(2020, 1, 1),
+        expires_on=datetime.date(2023, 1, 1),
+        issued_on=datetime.date(2019, 12, 1),
+    )
     partly = make_document(status=Document.Status.PARTLY_EXPIRED)
     in_force = make_document()
     assert not_yet.effective_status(today) == Document.NOT_YET
