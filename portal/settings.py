@@ -189,6 +189,9 @@ PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 # Attached files of the documents registry (PDF, DOC/DOCX, XLS/XLSX, ZIP): see portal/files.py.
 PORTAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PORTAL_DOCUMENT_MAX_MB", "30")) * 1024 * 1024
+# Download counts live in the cache and reach the database every Nth download of a file (and
+# with manage.py flush_download_counts).
+DOCUMENTS_DOWNLOAD_FLUSH_EVERY = int(os.environ.get("PORTAL_DOCUMENT_DOWNLOAD_FLUSH_EVERY", "50"))
 
 # Public search and forms: per-client-address limits (portal/ratelimit.py) and spam checks
 # (portal/publicforms.py). PORTAL_RATELIMITS overrides a scope's rate: "search=60/m,ask=5/h".
