@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import FoldedSearchMixin
 from documents import services
 from documents.models import (
     Document,
@@ -73,12 +72,13 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(FoldedSearchMixin, HistoryAdmin):
+class DocumentAdmin(HistoryAdmin):
     list_display = ["number", "doc_type", "issuer", "issued_on", "status", "is_published"]
     list_select_related = ["doc_type", "issuer"]
     list_filter = ["doc_type", "issuer", "status", "is_published", "fields"]
     date_hierarchy = "issued_on"
-    search_fields = ["search_text"]  # the folded column, see FoldedSearchMixin
+    # Needed for autocomplete; the search itself is get_search_results (folded column, numbers).
+    search_fields = ["search_text"]
     autocomplete_fields = ["co_issuers", "articles", "award_decisions"]
     filter_horizontal = ["fields"]
     inlines = [DocumentFileInline, RelationInline]
@@ -138,6 +138,7 @@ class DraftCommentAdmin(HistoryAdmin):
     search_fields = ["name", "organisation", "body"]
     date_hierarchy = "created_at"
     actions = ["publish", "merge"]
+    raw_id_fields = ["merged_into"]  # a select of every comment would grow without bound
     _CITIZEN_FIELDS = [
         "draft", "name", "organisation", "email", "phone", "article_ref", "body", "consent",
         "created_at", "moderated_at", "moderated_by",
@@ -155,11 +156,6 @@ class DraftCommentAdmin(HistoryAdmin):
         if self.has_moderate_permission(request):
             return self._CITIZEN_FIELDS
         return self.fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "merged_into":
-            kwargs["queryset"] = DraftComment.objects.select_related("draft")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change and {"status", "reject_reason", "merged_into"} & set(form.changed_data):

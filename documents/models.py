@@ -222,7 +222,10 @@ class Document(NFCModel):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name=_("lịch sử văn bản"), m2m_fields=[co_issuers, fields])
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử văn bản"),
+        m2m_fields=[co_issuers, fields, articles, award_decisions],
+    )
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -257,10 +260,6 @@ class Document(NFCModel):
 
     def __str__(self):
         return f"{self.doc_type.name} {self.number}" if self.doc_type_id else self.number
-
-    @property
-    def title(self):
-        return f"{self.doc_type.name} số {self.number}"
 
     def clean(self):
         # Set here too, not only in save(): the uniqueness check runs on the normalised number.

@@ -96,10 +96,15 @@ def test_relation_cannot_point_to_itself(document):
         DocumentRelation(source=document, target=document, kind="related").full_clean()
 
 
-def test_history_is_kept_for_documents_and_comments(document):
+def test_history_is_kept_for_documents_and_comments(document, article):
     document.summary = "Trích yếu đã sửa"
     document.save()
     assert document.history.count() == 2
+    document.articles.add(article)  # links are part of the history too
+    assert document.history.count() == 3
+    assert list(document.history.first().articles.values_list("article_id", flat=True)) == [
+        article.pk
+    ]
     comment = make_comment(make_draft())
     comment.status = DraftComment.Status.REJECTED
     comment.reject_reason = "Quảng cáo"

@@ -79,6 +79,9 @@ def test_feed_and_open_data_run_fixed_queries(client, django_assert_num_queries,
     with django_assert_num_queries(3):
         body = client.get("/van-ban/du-lieu-mo.json").content
     assert len(json.loads(body)["documents"]) == count
+    with django_assert_num_queries(3):
+        rows = b"".join(client.get("/van-ban/du-lieu-mo.csv").streaming_content)
+    assert rows.count(b"\r\n") == count + 1
 
 
 def test_filters_narrow_the_list(client):
