@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -162,8 +163,9 @@ def file_download(request, pk):
     return response
 
 
+# Chromium shows a PDF through its built-in viewer plugin, which object-src 'none' would block.
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": ["'self'"]})
+@csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
 def file_inline(request, pk):
     """The PDF shown inside the detail page (only PDFs: nothing else renders in a frame)."""
     item = _published_file(pk)
@@ -264,7 +266,7 @@ def draft_detail(request, slug):
             form = CommentForm()
     elif request.method == "POST":
         status = 409
-    return render(
+    response = render(
         request,
         "documents/draft_detail.html",
         {
@@ -277,6 +279,10 @@ def draft_detail(request, slug):
         },
         status=status,
     )
+    if form is not None:
+        # The form carries this visitor's CSRF token: a shared page cache must not keep it.
+        add_never_cache_headers(response)
+    return response
 
 
 def draft_thanks(request, slug):

@@ -97,3 +97,21 @@ def test_draft_page_is_accessible(page, live_server, transactional_db):
     page.goto(f"{live_server.url}{draft.get_absolute_url()}")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+
+
+def test_pdf_frame_loads_under_the_content_security_policy(page, live_server, registry):
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "Refused" in msg.text else None)
+    page.goto(f"{live_server.url}{registry.get_absolute_url()}")
+    frame = page.locator(".documents-pdf iframe")
+    frame.scroll_into_view_if_needed()
+    with page.expect_response(lambda r: "/xem/" in r.url) as info:
+        frame.evaluate("e => { e.loading = 'eager'; e.src = e.src; }")
+    response = info.value
+    assert response.status == 200
+    headers = response.all_headers()
+    assert headers["content-type"] == "application/pdf"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in headers["content-security-policy"]
+    page.wait_for_timeout(500)
+    assert blocked == []

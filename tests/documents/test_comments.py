@@ -82,6 +82,17 @@ def test_bad_comments_are_refused_with_a_vietnamese_message(client, overrides, m
         assert "Trần Văn Bình" in html  # what was typed is kept
 
 
+def test_open_draft_page_is_never_cached_closed_one_may_be(client):
+    open_draft = make_draft()
+    response = client.get(open_draft.get_absolute_url())
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    closed = make_draft(
+        opens_at=timezone.now() - datetime.timedelta(days=30),
+        closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    assert "no-store" not in client.get(closed.get_absolute_url()).get("Cache-Control", "")
+
+
 def test_form_closes_by_itself_when_the_period_ends(client):
     draft = make_draft(
         opens_at=timezone.now() - datetime.timedelta(days=30),

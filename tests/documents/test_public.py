@@ -165,6 +165,7 @@ def test_inline_pdf_may_be_framed_by_the_site_only(client, document):
     assert response["Content-Disposition"].startswith("inline;")
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert "object-src 'self'" in response["Content-Security-Policy"]
     page = client.get(document.get_absolute_url())
     assert f'src="{item.get_inline_url()}"' in page.content.decode()
     assert "frame-src 'self'" in page["Content-Security-Policy"]
