@@ -7,6 +7,7 @@ is built, so nothing needs a scheduled job.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,6 +98,16 @@ class Field(_Named):
             )
 
 
+_NUMBER_LIKE = re.compile(r"^\d+[\s\-/.]+\w")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-/.]+")
+
+
+def number_token_form(value):
+    """``42/2022/NĐ-CP`` → ``-42-2022-nd-cp-``: the parts of a number between dashes."""
+    parts = [p for p in _NUMBER_SEPARATORS.split(fold(value)) if p]
+    return "-" + "-".join(parts) + "-" if parts else ""
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self, now=None):
         return self.filter(is_published=True, published_at__lte=now or timezone.now())
@@ -105,17 +116,25 @@ class DocumentQuerySet(models.QuerySet):
         return self.select_related("doc_type", "issuer").defer("body", "search_text")
 
     def search(self, query):
-        """Words of the folded text, or the number in any of its usual spellings."""
-        query = (query or "").strip()[:200]
-        if not query:
+        """The number in any usual spelling, or type, number and summary words without accents.
+
+        A query that starts like a number (``42/2022``, ``42-2022-ND-CP``, ``45 CT TW``) matches
+        whole parts of the number only, so ``42/2022`` does not find ``142/2022/NĐ-CP``; a
+        number among words (``nghi dinh 42``) must be a whole word too.
+        """
+        folded = fold((query or "")[:200])
+        if not folded:
             return self
-        words = fold(query).split()[:12]
+        exact = Q(number_normalized=normalize_document_number(folded))
+        if _NUMBER_LIKE.match(folded):
+            return self.filter(Q(search_text__contains=number_token_form(folded)) | exact)
         by_words = Q()
-        for word in words:
-            by_words &= Q(search_text__contains=word)
-        number = normalize_document_number(query)
-        by_number = Q(number_normalized__contains=number) if len(number) >= 2 else Q(pk__in=[])
-        return self.filter(by_words | by_number)
+        for word in folded.split()[:12]:
+            if word.isdigit():
+                by_words &= Q(search_text__contains=f" {word} ")
+            else:
+                by_words &= Q(search_text__contains=word)
+        return self.filter(by_words | exact)
 
     def with_status(self, status, today=None):
         return self.filter(Document.status_q(status, today or timezone.localdate()))
@@ -302,13 +321,13 @@ class Document(NFCModel):
 
     def refresh_search_text(self):
         type_name = self.doc_type.name if self.doc_type_id else ""
-        # The number twice: as written (“42/2022/nd-cp”) and split into its parts, so that
-        # “nghi dinh 42” and “nd-cp 2022” both find it.
-        parts = self.number.replace("/", " ").replace("-", " ")
-        self.search_text = fold(
-            " ".join([type_name, self.number, parts, self.summary, self.signer_name,
-                      html_to_text(self.body)])
-        )  # fmt: skip
+        # The number three ways: as written (“42/2022/nd-cp”), in parts between spaces (for
+        # “nghi dinh 42”) and between dashes (“-42-2022-nd-cp-”, for number-like queries).
+        # Padded with spaces so that a whole word can be matched at either end.
+        parts = _NUMBER_SEPARATORS.sub(" ", self.number)
+        text = " ".join([type_name, self.number, parts, number_token_form(self.number),
+                         self.summary, self.signer_name, html_to_text(self.body)])  # fmt: skip
+        self.search_text = f" {fold(text)} "
 
     def get_absolute_url(self):
         return reverse("documents:detail", kwargs={"slug": self.slug})
