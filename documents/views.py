@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
@@ -156,6 +157,8 @@ def _file_response(item, *, inline):
     return response
 
 
+# Each download must reach the view to be counted: no shared cache may answer for it.
+@never_cache
 def file_download(request, pk):
     item = _published_file(pk)
     response = _file_response(item, inline=False)

@@ -156,6 +156,7 @@ def test_file_download_headers(client, document):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]  # counted downloads are never cached
     assert not item.file.name.endswith("42.pdf")  # stored under a random name
 
 
