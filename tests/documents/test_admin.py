@@ -175,3 +175,27 @@ def test_history_pages_are_readable_by_clerks(client, clerk, document):
     client.force_login(clerk)
     url = f"/admin/documents/document/{document.pk}/history/"
     assert client.get(url).status_code == 200
+
+
+def test_clerk_posts_a_draft_with_its_file_and_later_the_report(client, clerk):
+    client.force_login(clerk)
+    kind = DocumentType.objects.get_or_create(name="Quyết định")[0]
+    data = {
+        "title": "Dự thảo Quy chế thử", "doc_type": kind.pk, "drafting_unit": "Sở Tư pháp",
+        "contact": "", "explanation": "<p>Xin ý kiến Điều 3.</p><script>x()</script>",
+        "opens_at_0": "01/11/2026", "opens_at_1": "08:00:00",
+        "closes_at_0": "01/12/2026", "closes_at_1": "17:00:00",
+        "is_published": "on", "report": "", "document": "", "slug": "",
+        "files-TOTAL_FORMS": "1", "files-INITIAL_FORMS": "0", "files-0-order": "0",
+    }  # fmt: skip
+    data["files-0-file"] = pdf_upload("Dự thảo.pdf")
+    response = client.post("/admin/documents/draft/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from documents.models import Draft
+
+    draft = Draft.objects.get()
+    assert draft.files.get().display_name == "Dự thảo.pdf"
+    assert "<script>" not in draft.explanation  # sanitised like article bodies
+    data["closes_at_0"] = "01/10/2026"  # before it opens
+    response = client.post(f"/admin/documents/draft/{draft.pk}/change/", data)
+    assert response.status_code == 200 and "phải sau thời điểm bắt đầu" in response.content.decode()
