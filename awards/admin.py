@@ -1,15 +1,14 @@
-from django.contrib import admin, messages
-from django.core import signing
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.exports import (
+    ORDERS,
     ExportFilters,
     clean_param,
     decision_search_q,
@@ -20,14 +19,14 @@ from awards.exports import (
     recipient_search_q,
 )
 from awards.forms import ImportForm
-from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
+from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient, award_q
 from awards.services import decision_reconcile, recipients_import, recipients_parse
 from awards.views import export_response
 from portal.admin_history import HistoryAdmin
+from portal.imports import Checked, ImportFlow
+from portal.numbers import COUNT_FIELD_OVERRIDES
 
 EXPORT_PERMISSION = "awards.export_awards"
-IMPORT_SALT = "awards.import"
-IMPORT_MAX_AGE = 3600
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,9 +92,7 @@ class StatusFilter(_PrefixedFilter):
         return Decision.Status.choices
 
     def queryset(self, request, queryset):
-        award = Q(**{f"{self.prefix}status": Decision.Status.DECIDED}) & ~Q(
-            **{f"{self.prefix}number": ""}
-        )
+        award = award_q(self.prefix)
         if self.value() == Decision.Status.DECIDED:
             return queryset.filter(award)
         if self.value() == Decision.Status.PROPOSED:
@@ -188,30 +185,28 @@ class ExportButtonsMixin:
         if self.has_export_permission(request):
             query = request.GET.copy()
             search = clean_param(query.get("q"))
-            for key in ("p", "o", "q", "e", "_changelist_filters", "all"):
+            for key in ("p", "o", "q", "e", "_changelist_filters", "all", "order", "format"):
                 query.pop(key, None)
             if search:
                 query[self.export_search_param] = search
-            base = reverse("admin:awards_export")
-            extra_context["export_links"] = [
-                (f"{base}?{_with(query, format=fmt)}", label)
-                for fmt, label in (
+            # A small GET form: the list's filters as hidden fields, the order as a choice,
+            # and one button per format (no script needed).
+            extra_context["export_form"] = {
+                "action": reverse("admin:awards_export"),
+                "hidden": [(key, value) for key in query for value in query.getlist(key)],
+                "orders": list(ORDERS.items()),
+                "formats": [
                     ("csv", gettext("Xuất CSV danh sách đang lọc")),
                     ("xlsx", gettext("Xuất XLSX danh sách đang lọc")),
-                )
-            ]
+                ],
+            }
         return super().changelist_view(request, extra_context=extra_context)
-
-
-def _with(query, **extra):
-    query = query.copy()
-    for key, value in extra.items():
-        query[key] = value
-    return query.urlencode()
 
 
 @admin.register(Decision)
 class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
+    # The declared counts follow the portal's one number rule (71, or 1.234 grouped).
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = [
         "display_number",
         "title",
@@ -362,58 +357,60 @@ class DecisionAdmin(ExportButtonsMixin, HistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "decision": decision,
-            "title": gettext("Nhập danh sách tập thể, cá nhân"),
-            "change_url": change_url,
+            "intro": gettext("Quyết định: %(decision)s") % {"decision": decision},
+            "breadcrumbs": [
+                (
+                    reverse("admin:app_list", args=[self.model._meta.app_label]),
+                    self.model._meta.app_config.verbose_name,
+                ),
+                (
+                    reverse("admin:awards_decision_changelist"),
+                    capfirst(self.model._meta.verbose_name_plural),
+                ),
+                (change_url, Truncator(str(decision)).words(8)),
+            ],
+            "cancel_url": change_url,
         }
-        form = ImportForm()
-        if request.method == "POST" and request.POST.get("payload"):
-            try:
-                payload = signing.loads(
-                    request.POST["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
-                )
-            except signing.BadSignature:
-                messages.error(request, gettext("Phiên xem trước đã hết hạn, hãy tải tệp lại."))
-            else:
-                if payload.get("decision") != decision.pk:
-                    raise PermissionDenied
-                if payload.get("replace") and not self._may_replace(request):
-                    raise PermissionDenied
-                count = recipients_import(
-                    decision=decision,
-                    rows=payload["rows"],
-                    user=request.user,
-                    replace=payload.get("replace", False),
-                )
-                messages.success(
-                    request,
-                    ngettext("Đã nhập %(count)d dòng.", "Đã nhập %(count)d dòng.", count)
-                    % {"count": count},
-                )
-                return HttpResponseRedirect(change_url)
-        elif request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid() and form.cleaned_data["replace"] and not self._may_replace(request):
-                # Replacing deletes the current recipients: that needs the delete permission.
-                form.add_error(
-                    "replace", gettext("Bạn không có quyền xóa danh sách hiện có của quyết định.")
-                )
-            if form.is_valid():
-                result = recipients_parse(upload=form.cleaned_data["file"])
-                context["result"] = result
-                if result.ok:
-                    context["payload"] = signing.dumps(
-                        {
-                            "decision": decision.pk,
-                            "rows": result.rows,
-                            "replace": form.cleaned_data["replace"],
-                        },
-                        salt=IMPORT_SALT,
-                        compress=True,
-                    )
-                    context["replace"] = form.cleaned_data["replace"]
-        context["form"] = form
-        return render(request, "admin/awards/decision/import.html", context)
+        return RecipientImport(may_replace=self._may_replace(request)).view(
+            request, target=decision, context=context
+        )
+
+
+class RecipientImport(ImportFlow):
+    """The list of collectives and individuals of one decision."""
+
+    name = "awards.recipients"
+    title = _("Nhập danh sách tập thể, cá nhân")
+    form_class = ImportForm
+    preview_template = "admin/awards/decision/import_preview.html"
+
+    def __init__(self, *, may_replace):
+        self.may_replace = may_replace
+
+    def check(self, *, request, form, target):
+        replace = form.cleaned_data["replace"]
+        if replace and not self.may_replace:
+            # Replacing deletes the current recipients: that needs the delete permission.
+            return Checked(
+                errors=[(None, gettext("Bạn không có quyền xóa danh sách hiện có của quyết định."))]
+            )
+        checked = recipients_parse(upload=form.cleaned_data["file"])
+        checked.options = {"replace": replace}
+        return checked
+
+    def may_confirm(self, *, request, target, options):
+        return self.may_replace or not options.get("replace")
+
+    def apply(self, *, request, target, rows, options):
+        count = recipients_import(
+            decision=target, rows=rows, user=request.user, replace=options.get("replace", False)
+        )
+        return ngettext("Đã nhập %(count)d dòng.", "Đã nhập %(count)d dòng.", count) % {
+            "count": count
+        }
+
+    def done_url(self, *, request, target, options):
+        return reverse("admin:awards_decision_change", args=[target.pk])
 
 
 @admin.register(Recipient)

@@ -22,7 +22,7 @@ from portal.text import normalize_document_number, unique_slug
 
 
 def scan_max_bytes():
-    return getattr(settings, "AWARDS_SCAN_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.AWARDS_SCAN_MAX_BYTES
 
 
 def validate_pdf(value):
@@ -116,10 +116,22 @@ class AwardForm(NFCModel):
         super().save(*args, **kwargs)
 
 
+def award_q(prefix=""):
+    """The one definition of "counts as an award", as a query condition: the decision is
+    decided and numbered, never a mere proposal. ``prefix`` reaches the decision from another
+    model (``"decision__"``)."""
+    return Q(**{f"{prefix}status": Decision.Status.DECIDED}) & ~Q(**{f"{prefix}number": ""})
+
+
+def counts_as_award(status, number):
+    """The same rule for values already read (a row of an export, an instance)."""
+    return status == Decision.Status.DECIDED and bool(number)
+
+
 class DecisionQuerySet(models.QuerySet):
     def awards(self):
         """Decisions that count as awards: decided and numbered (never a mere proposal)."""
-        return self.filter(status=Decision.Status.DECIDED).exclude(number="")
+        return self.filter(award_q())
 
     def proposals(self):
         return self.exclude(pk__in=self.awards().values("pk"))
@@ -306,7 +318,7 @@ class Decision(NFCModel):
 
     @property
     def is_award(self):
-        return self.status == self.Status.DECIDED and bool(self.number)
+        return counts_as_award(self.status, self.number)
 
     @property
     def is_proposal(self):
@@ -361,7 +373,7 @@ class Decision(NFCModel):
 class RecipientQuerySet(models.QuerySet):
     def awarded(self):
         """Recipients counted as commended: their decision is decided and numbered."""
-        return self.filter(decision__status=Decision.Status.DECIDED).exclude(decision__number="")
+        return self.filter(award_q("decision__"))
 
 
 class Recipient(NFCModel):

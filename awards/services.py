@@ -1,9 +1,7 @@
 """Commendation logic: reconciliation of declared and recorded counts, recipient import."""
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -11,14 +9,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from awards.models import Decision, Recipient
+from awards.models import Decision, Recipient, award_q
+from portal.imports import Checked
+from portal.tables import Column, Limits, TableError, cell_text, read_table
 from portal.text import fold, nfc
-
-IMPORT_MAX_ROWS = 5000
 
 
 def import_max_bytes():
-    return getattr(settings, "AWARDS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    return settings.AWARDS_IMPORT_MAX_BYTES
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,7 +105,7 @@ def awards_totals(*, queryset=None):
     A proposal is never counted as an award: only decided, numbered decisions count.
     """
     qs = Recipient.objects.all() if queryset is None else queryset
-    award = Q(decision__status=Decision.Status.DECIDED) & ~Q(decision__number="")
+    award = award_q("decision__")
     collective = Q(kind=Recipient.Kind.COLLECTIVE)
     individual = Q(kind=Recipient.Kind.INDIVIDUAL)
     return qs.aggregate(
@@ -121,23 +119,20 @@ def awards_totals(*, queryset=None):
 # ---------------------------------------------------------------------------------------------
 # Import
 
-# Accepted headers, folded (accents, case and Unicode form ignored).
-COLUMN_ALIASES = {
-    "order": {"stt", "so thu tu", "thu tu", "order"},
-    "kind": {"loai", "doi tuong", "loai doi tuong", "kind"},
-    "name": {
-        "ho va ten / ten tap the",
-        "ho va ten",
-        "ho ten",
-        "ten",
-        "ten tap the",
-        "ten tap the / ho va ten",
+# Accepted headers (matched ignoring accents, case and Unicode form).
+IMPORT_COLUMNS = [
+    Column("order", "STT", aliases=("so thu tu", "thu tu", "order")),
+    Column("kind", "Loại", required=True, aliases=("doi tuong", "loai doi tuong", "kind")),
+    Column(
         "name",
-    },
-    "position": {"chuc vu", "position"},
-    "unit": {"don vi", "co quan", "co quan, don vi", "don vi cong tac", "unit"},
-    "achievement": {"noi dung thanh tich", "thanh tich", "achievement"},
-}
+        "Họ và tên / Tên tập thể",
+        required=True,
+        aliases=("ho va ten", "ho ten", "ten", "ten tap the", "ten tap the / ho va ten", "name"),
+    ),
+    Column("position", "Chức vụ", aliases=("position",)),
+    Column("unit", "Đơn vị", aliases=("co quan", "co quan, don vi", "don vi cong tac", "unit")),
+    Column("achievement", "Nội dung thành tích", aliases=("thanh tich", "achievement")),
+]
 KIND_ALIASES = {
     "tap the": Recipient.Kind.COLLECTIVE,
     "tt": Recipient.Kind.COLLECTIVE,
@@ -149,141 +144,37 @@ KIND_ALIASES = {
 MAX_LENGTHS = {"name": 300, "position": 300, "unit": 300, "achievement": 5000}
 
 
-@dataclass
-class ImportResult:
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.errors and bool(self.rows)
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(str(value)).strip()
-
-
-def _read_csv(data):
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1258 decodes nearly anything
-        raise ValueError(_("Không đọc được bảng mã của tệp CSV: hãy lưu dạng UTF-8."))
-    text = nfc(text)
-    if "\x00" in text:
-        raise ValueError(_("Tệp CSV chứa ký tự không hợp lệ (có thể không phải tệp văn bản)."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [
-            list(row)
-            for _i, row in zip(
-                range(IMPORT_MAX_ROWS + 2), csv.reader(io.StringIO(text), dialect), strict=False
-            )
-        ]
-    except csv.Error as exc:
-        raise ValueError(_("Tệp CSV hỏng: %(error)s") % {"error": exc}) from exc
-
-
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken or fake file
-        raise ValueError(
-            _("Không mở được tệp Excel (.xlsx): tệp hỏng hoặc sai định dạng.")
-        ) from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > IMPORT_MAX_ROWS + 1:
-                break
-        return rows
-    except Exception as exc:
-        raise ValueError(_("Không đọc được trang tính đầu tiên của tệp Excel.")) from exc
-    finally:
-        wb.close()
+def import_limits():
+    return Limits(max_bytes=import_max_bytes(), max_rows=settings.AWARDS_IMPORT_MAX_ROWS)
 
 
 def recipients_parse(*, upload):
     """Read a CSV or XLSX recipient list. Nothing is saved: the result is shown for review.
 
-    Returns an :class:`ImportResult` with the clean rows and Vietnamese error messages (file
-    errors, or one message per bad row with its line number).
+    Returns a :class:`portal.imports.Checked` with the clean rows and the errors (the file's,
+    or one per bad row with its line number).
     """
-    result = ImportResult()
-    name = (getattr(upload, "name", "") or "").lower()
-    size = getattr(upload, "size", 0) or 0
-    if size > import_max_bytes():
-        result.errors.append(
-            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": import_max_bytes() // (1024 * 1024)}
-        )
-        return result
-    data = upload.read(import_max_bytes() + 1)
-    if not data:
-        result.errors.append(_("Tệp rỗng."))
-        return result
+    result = Checked()
     try:
-        if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-            raw_rows = _read_xlsx(data)
-        elif name.endswith((".csv", ".txt")):
-            raw_rows = _read_csv(data)
-        else:
-            raise ValueError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-    except ValueError as exc:
-        result.errors.append(str(exc))
-        return result
-
-    rows = [[_cell_text(v) for v in row] for row in raw_rows]
-    rows = [(i, row) for i, row in enumerate(rows, start=1) if any(row)]
-    if not rows:
-        result.errors.append(_("Tệp không có dữ liệu."))
-        return result
-    header_line, header = rows[0]
-    columns = {}
-    for index, title in enumerate(header):
-        folded = fold(title).replace("\u00a0", " ")
-        for key, aliases in COLUMN_ALIASES.items():
-            if folded in aliases and key not in columns:
-                columns[key] = index
-    missing = [
-        label
-        for key, label in (("kind", "Loại"), ("name", "Họ và tên / Tên tập thể"))
-        if key not in columns
-    ]
-    if missing:
-        result.errors.append(
-            _("Dòng tiêu đề (dòng %(line)s) thiếu cột: %(columns)s.")
-            % {"line": header_line, "columns": ", ".join(f"“{m}”" for m in missing)}
+        table = read_table(
+            upload.read(import_max_bytes() + 1),
+            filename=getattr(upload, "name", "") or "",
+            columns=IMPORT_COLUMNS,
+            limits=import_limits(),
         )
+    except TableError as exc:
+        result.errors.append((None, str(exc)))
         return result
-    body = rows[1:]
-    if len(body) > IMPORT_MAX_ROWS:
-        result.errors.append(
-            _("Tệp có quá nhiều dòng: tối đa %(max)s dòng mỗi lần nhập.") % {"max": IMPORT_MAX_ROWS}
-        )
-        return result
-
-    def get(row, key):
-        index = columns.get(key)
-        return row[index] if index is not None and index < len(row) else ""
 
     seen_orders = set()
-    for line, row in body:
+    for line, cells in table.rows:
+        row = {key: cell_text(value) for key, value in cells.items()}
+
+        def get(key, row=row):
+            return row.get(key, "")
+
         problems = []
-        kind_text = get(row, "kind")
+        kind_text = get("kind")
         kind = KIND_ALIASES.get(fold(kind_text))
         if kind is None:
             problems.append(
@@ -292,13 +183,13 @@ def recipients_parse(*, upload):
                 if kind_text
                 else _("thiếu loại (Tập thể / Cá nhân)")
             )
-        name_value = get(row, "name")
+        name_value = get("name")
         if not name_value:
             problems.append(_("thiếu họ và tên / tên tập thể"))
         for key, limit in MAX_LENGTHS.items():
-            if len(get(row, key)) > limit:
+            if len(get(key)) > limit:
                 problems.append(_("cột %(col)s dài quá %(max)s ký tự") % {"col": key, "max": limit})
-        order_text = get(row, "order")
+        order_text = get("order")
         order = None
         if order_text:
             if re.fullmatch(r"[0-9]{1,6}", order_text):  # "²".isdigit(), but int("²") fails
@@ -309,22 +200,20 @@ def recipients_parse(*, upload):
             else:
                 problems.append(_("STT “%(value)s” không phải số") % {"value": order_text[:20]})
         if problems:
-            result.errors.append(
-                _("Dòng %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
-            )
+            result.errors.append((line, "; ".join(str(p) for p in problems)))
             continue
         result.rows.append(
             {
                 "order": order,
                 "kind": str(kind),
                 "name": name_value,
-                "position": get(row, "position"),
-                "unit": get(row, "unit"),
-                "achievement": get(row, "achievement"),
+                "position": get("position"),
+                "unit": get("unit"),
+                "achievement": get("achievement"),
             }
         )
     if not result.rows and not result.errors:
-        result.errors.append(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+        result.errors.append((None, _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
     return result
 
 

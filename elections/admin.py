@@ -1,22 +1,15 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import Count
-from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from elections import services
-from elections.forms import (
-    MembershipForm,
-    PollingAreaConfirmForm,
-    PollingAreaImportForm,
-    TurnoutSummaryForm,
-    import_payload,
-)
+from elections.forms import MembershipForm, PollingAreaImportForm, TurnoutSummaryForm
 from elections.models import (
     Body,
     Candidate,
@@ -29,7 +22,10 @@ from elections.models import (
     TurnoutSummary,
     UnitResult,
 )
+from elections.services import imports
 from portal.admin_history import HistoryAdmin
+from portal.imports import Checked, ImportFlow
+from portal.numbers import COUNT_FIELD_OVERRIDES
 
 
 def _pct(value):
@@ -71,12 +67,14 @@ def tally_html(tally):
 
 
 class ContestInline(admin.TabularInline):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     model = Contest
     extra = 0
     fields = ["kind", "term", "order"]
 
 
 class TurnoutSummaryInline(admin.StackedInline):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     model = TurnoutSummary
     form = TurnoutSummaryForm
     extra = 0
@@ -149,12 +147,14 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 class CandidateInline(admin.TabularInline):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     model = Candidate
     extra = 0
     fields = ["full_name", "birth_date", "gender", "position", "votes"]
 
 
 class UnitResultInline(admin.StackedInline):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     model = UnitResult
     extra = 0
     max_num = 1
@@ -168,6 +168,7 @@ class UnitResultInline(admin.StackedInline):
 
 
 class PollingAreaInline(admin.TabularInline):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     model = PollingArea
     extra = 0
     fields = ["code", "name", "locality", "registered", "voted"]
@@ -176,6 +177,7 @@ class PollingAreaInline(admin.TabularInline):
 
 @admin.register(ElectoralUnit)
 class ElectoralUnitAdmin(HistoryAdmin):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = ["__str__", "seats", "candidate_count", "is_demo"]
     list_filter = ["contest__election", "contest__kind"]
     list_select_related = ["contest"]
@@ -212,6 +214,7 @@ class ElectoralUnitAdmin(HistoryAdmin):
 
 @admin.register(UnitResult)
 class UnitResultAdmin(HistoryAdmin):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = ["unit", "registered", "voted", "valid_ballots", "outcome"]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest__election"]
@@ -240,6 +243,7 @@ class UnitResultAdmin(HistoryAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(HistoryAdmin):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = ["full_name", "unit", "birth_date", "votes"]
     list_filter = ["unit__contest__election", "unit__contest__kind"]
     list_select_related = ["unit__contest"]
@@ -260,6 +264,7 @@ class CandidateAdmin(HistoryAdmin):
 
 @admin.register(TurnoutSummary)
 class TurnoutSummaryAdmin(HistoryAdmin):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     form = TurnoutSummaryForm
     list_display = ["election", "percentage", "areas_full", "areas_total", "source"]
     list_select_related = ["election"]
@@ -274,6 +279,7 @@ class TurnoutSummaryAdmin(HistoryAdmin):
 
 @admin.register(PollingArea)
 class PollingAreaAdmin(HistoryAdmin):
+    formfield_overrides = COUNT_FIELD_OVERRIDES
     list_display = ["code", "name", "locality", "unit", "registered", "voted", "turnout"]
     list_filter = ["election"]
     list_select_related = ["unit"]
@@ -309,62 +315,57 @@ class PollingAreaAdmin(HistoryAdmin):
         """Upload → preview with row-by-row errors → confirm; nothing written until valid."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        changelist = reverse("admin:elections_pollingarea_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": gettext("Nhập khu vực bỏ phiếu từ tệp"),
             "columns": services.IMPORT_COLUMNS,
+            "breadcrumbs": [
+                (
+                    reverse("admin:app_list", args=[self.model._meta.app_label]),
+                    self.model._meta.app_config.verbose_name,
+                ),
+                (changelist, capfirst(self.model._meta.verbose_name_plural)),
+            ],
+            "cancel_url": changelist,
         }
-        if request.method == "POST" and "payload" in request.POST:
-            confirm = PollingAreaConfirmForm(request.POST)
-            if confirm.is_valid():
-                data = confirm.cleaned_data["payload"]
-                election = Election.objects.filter(pk=data["election"]).first()
-                try:
-                    report = (
-                        services.polling_areas_import(
-                            election=election, rows=data["rows"], user=request.user
-                        )
-                        if election is not None
-                        else None
-                    )
-                except (ValidationError, IntegrityError):
-                    # The data changed since the preview (a unit deleted, say): nothing saved.
-                    report = None
-                if report is not None:
-                    messages.success(
-                        request,
-                        gettext("Đã nhập %(created)s khu vực mới, cập nhật %(updated)s khu vực.")
-                        % {"created": report.created, "updated": report.updated},
-                    )
-                    url = reverse("admin:elections_pollingarea_changelist")
-                    return redirect(f"{url}?election__id__exact={election.pk}")
-            messages.error(
-                request,
-                gettext("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."),
-            )
-            form = PollingAreaImportForm()
-        elif request.method == "POST":
-            form = PollingAreaImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                election = form.cleaned_data["election"]
-                content = upload.read(services.MAX_IMPORT_BYTES + 1)
-                report = services.polling_areas_parse(
-                    election=election, content=content, filename=upload.name
-                )
-                context.update(
-                    {
-                        "report": report,
-                        "election": election,
-                        "filename": upload.name,
-                        "preview": report.rows[:200],
-                        "payload": import_payload(election=election, rows=report.rows)
-                        if report.is_valid
-                        else "",
-                    }
-                )
-        else:
-            form = PollingAreaImportForm()
-        context["form"] = form
-        return render(request, "elections/admin/pollingarea_import.html", context)
+        return PollingAreaImport().view(request, context=context)
+
+
+class PollingAreaImport(ImportFlow):
+    """The tally minutes of many polling areas, for one election chosen in the form."""
+
+    name = "elections.polling_areas"
+    title = _("Nhập khu vực bỏ phiếu từ tệp")
+    form_class = PollingAreaImportForm
+    preview_template = "elections/admin/pollingarea_import_preview.html"
+    help_template = "elections/admin/pollingarea_import_help.html"
+
+    def check(self, *, request, form, target):
+        upload = form.cleaned_data["file"]
+        election = form.cleaned_data["election"]
+        report = services.polling_areas_parse(
+            election=election,
+            content=upload.read(imports.MAX_IMPORT_BYTES + 1),
+            filename=upload.name,
+        )
+        return Checked(
+            rows=report.rows,
+            errors=report.errors,
+            options={"election": election.pk},
+            context={"election": election, "created": report.created, "updated": report.updated},
+        )
+
+    def apply(self, *, request, target, rows, options):
+        election = Election.objects.filter(pk=options["election"]).first()
+        if election is None:
+            raise ValidationError(gettext("Cuộc bầu cử không còn tồn tại."))
+        report = services.polling_areas_import(election=election, rows=rows, user=request.user)
+        return gettext("Đã nhập %(created)s khu vực mới, cập nhật %(updated)s khu vực.") % {
+            "created": report.created,
+            "updated": report.updated,
+        }
+
+    def done_url(self, *, request, target, options):
+        url = reverse("admin:elections_pollingarea_changelist")
+        return f"{url}?election__id__exact={options['election']}"

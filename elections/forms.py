@@ -1,13 +1,9 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import Election, Membership, TurnoutSummary
+from portal.numbers import CountField, PercentageField
 from portal.text import nfc
-
-IMPORT_SALT = "elections.polling-area-import"
 
 
 class TitlesField(forms.CharField):
@@ -43,33 +39,22 @@ class MembershipForm(forms.ModelForm):
 
 
 class TurnoutSummaryForm(forms.ModelForm):
-    percentage = forms.DecimalField(
+    # The portal's one number rule: "99,47"; "99.470" is refused as ambiguous.
+    percentage = PercentageField(
         label=_("tỷ lệ cử tri đi bầu (%)"),
         required=False,
-        max_digits=12,
-        decimal_places=3,
-        localize=True,
         help_text=TurnoutSummary._meta.get_field("percentage").help_text,
     )
 
     class Meta:
         model = TurnoutSummary
         fields = ["registered", "voted", "percentage", "areas_total", "areas_full", "source"]
-
-    def clean_percentage(self):
-        # Localised input reads "99.470" as 99470: say so instead of a generic digits error.
-        value = self.cleaned_data.get("percentage")
-        if value is not None and not (0 <= value <= 100):
-            raise forms.ValidationError(
-                _(
-                    "Tỷ lệ phải từ 0 đến 100 (bạn nhập %(value)s). Dùng dấu phẩy cho phần "
-                    "thập phân, ví dụ 99,47."
-                ),
-                params={"value": value},
-            )
-        if value is not None:
-            value = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-        return value
+        field_classes = {
+            "registered": CountField,
+            "voted": CountField,
+            "areas_total": CountField,
+            "areas_full": CountField,
+        }
 
 
 class PollingAreaImportForm(forms.Form):
@@ -83,19 +68,3 @@ class PollingAreaImportForm(forms.Form):
             "ở bên dưới."
         ),
     )
-
-
-class PollingAreaConfirmForm(forms.Form):
-    payload = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_payload(self):
-        try:
-            return signing.loads(self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=60 * 60)
-        except signing.BadSignature as exc:
-            raise forms.ValidationError(
-                _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại.")
-            ) from exc
-
-
-def import_payload(*, election, rows):
-    return signing.dumps({"election": election.pk, "rows": rows}, salt=IMPORT_SALT, compress=True)

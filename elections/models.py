@@ -4,7 +4,7 @@ Place names, titles and terms are stored as text snapshots: later administrative
 change of post must never rewrite what was true on election day.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -416,6 +416,15 @@ def _ballot_constraints(prefix):
             | Q(ballots_received__lte=F("ballots_issued")),
             name=f"{prefix}_received_lte_issued",
         ),
+        # Mirrors validate_ballots(voted=...): a ballot box cannot hold more ballots than
+        # there were voters, whether the numbers come from the admin, an import or SQL.
+        models.CheckConstraint(
+            condition=Q(ballots_received__isnull=True)
+            | Q(voted__isnull=True)
+            | Q(ballots_received__lte=F("voted")),
+            name=f"{prefix}_received_lte_voted",
+            violation_error_message=_("Số phiếu thu vào không được lớn hơn số cử tri đã bỏ phiếu."),
+        ),
     ]
 
 
@@ -576,9 +585,9 @@ class TurnoutSummary(NFCModel):
             )
         if self.percentage is not None and self.registered and self.voted is not None:
             # The page shows all three: they must tell the same story.
-            computed = (Decimal(self.voted) * 100 / Decimal(self.registered)).quantize(
-                Decimal("0.01"), ROUND_HALF_UP
-            )
+            from portal.numbers import percentage
+
+            computed = percentage(self.voted, self.registered)
             if abs(computed - Decimal(self.percentage)) > Decimal("0.01"):
                 raise ValidationError(
                     {

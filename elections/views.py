@@ -1,17 +1,19 @@
 """Public election pages and open data. Each runs a fixed number of queries."""
 
 import csv
+from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from awards.models import Decision
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
 from portal.pagination import paginate
+from portal.spreadsheets import csv_cell
 
 PER_PAGE = 20
 
@@ -59,7 +61,8 @@ def election_detail(request, slug):
         .filter(elections=election)
         .order_by("-publish_at", "-id")[:10]
     )
-    decisions = list(Decision.objects.filter(election=election).for_listing())
+    # Through the reverse relation: awards points to elections, never the other way round.
+    decisions = list(election.award_decisions.for_listing())
     unit_turnouts = [
         {
             # Illustrative units sit next to the real province figures: say so in the label.
@@ -107,7 +110,7 @@ def _csv_response(filename, columns, rows):
     def stream():
         yield "\ufeff" + writer.writerow(columns)
         for row in rows:
-            yield writer.writerow([services.csv_safe(row[c]) for c in columns])
+            yield writer.writerow([csv_cell(row[c]) for c in columns])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -115,8 +118,18 @@ def _csv_response(filename, columns, rows):
     return response
 
 
+class _NumberEncoder(DjangoJSONEncoder):
+    # Percentages are Decimal: numbers in JSON (Django's encoder would write strings).
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
 def _json_response(data):
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(
+        data, encoder=_NumberEncoder, json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

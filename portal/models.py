@@ -1,4 +1,8 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.text import nfc
 
@@ -54,3 +58,32 @@ def save_with_unique_slug(instance, save, *, source, max_length, attempts=3):
                 raise
             instance.slug = unique_slug(model, source, instance=instance, max_length=max_length)
     return None
+
+
+class ImportPreview(models.Model):
+    """A checked upload waiting for its confirmation (see :mod:`portal.imports`).
+
+    The rows wait here, not in the page, and the page carries only the token: a confirmation
+    claims the row once (an UPDATE that only one transaction can win, on every worker), so a
+    double click, the back button or a replayed POST imports the file at most once.
+    """
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    flow = models.CharField(max_length=100)
+    target = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=list)
+    options = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bản xem trước khi nhập tệp")
+        verbose_name_plural = _("bản xem trước khi nhập tệp")
+        indexes = [models.Index(fields=["created_at"], name="import_preview_created")]
+
+    def __str__(self):
+        return f"{self.flow} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"

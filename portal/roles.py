@@ -6,12 +6,11 @@ from ``manage.py sync_roles``. The administrators' group gets every other role's
 plus user management.
 """
 
-from importlib import import_module
-
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 
-ROLE_MODULES = ["articles.roles", "elections.roles", "awards.roles", "documents.roles"]
+from portal.discovery import app_modules
+
 ADMINISTRATORS = "Quản trị cổng"
 ADMINISTRATOR_EXTRA = {
     "auth.view_user",
@@ -27,13 +26,7 @@ ADMINISTRATOR_EXTRA = {
 
 def all_roles():
     roles = {}
-    for module_name in ROLE_MODULES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in app_modules("roles", required="ROLES"):
         for group, perms in module.ROLES.items():
             roles.setdefault(group, set()).update(perms)
     everything = set().union(*roles.values()) if roles else set()

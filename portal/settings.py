@@ -199,6 +199,10 @@ PORTAL_RATELIMIT_ENABLED = env_bool("PORTAL_RATELIMIT_ENABLED", True)
 PORTAL_RATELIMITS = dict(item.split("=", 1) for item in env_list("PORTAL_RATELIMITS"))
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 PORTAL_FORM_MAX_AGE_HOURS = int(os.environ.get("PORTAL_FORM_MAX_AGE_HOURS", "24"))
+# Commendations: the largest scanned decision (PDF) and recipient list (CSV/XLSX) accepted.
+AWARDS_SCAN_MAX_BYTES = int(os.environ.get("AWARDS_SCAN_MAX_MB", "20")) * 1024 * 1024
+AWARDS_IMPORT_MAX_BYTES = int(os.environ.get("AWARDS_IMPORT_MAX_MB", "5")) * 1024 * 1024
+AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
 
 # django-ckeditor's editor widget only: no ckeditor_uploader (CSRF-exempt, accepts .html/.svg).
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"

@@ -1,5 +1,6 @@
 """Small helpers that create valid rows for tests; each takes overrides as keywords."""
 
+import datetime
 import io
 import itertools
 
@@ -11,6 +12,18 @@ from PIL import Image as PILImage
 
 from articles.models import Article, ArticlePhoto, Category
 from articles.services import image_create
+from awards.models import Authority, AwardForm, Decision, Recipient
+from elections.models import (
+    Body,
+    Candidate,
+    Contest,
+    Election,
+    ElectoralUnit,
+    Membership,
+    Person,
+    PollingArea,
+    UnitResult,
+)
 
 _counter = itertools.count(1)
 
@@ -63,3 +76,113 @@ def photo(article, *, caption="Chú thích ảnh", order=0, **fields):
     return ArticlePhoto.objects.create(
         article=article, image=fields.pop("image", None) or image(), caption=caption, order=order
     )
+
+
+# --- Elections ----------------------------------------------------------------------------
+
+
+def election(**fields):
+    n = next(_counter)
+    fields.setdefault("name", f"Cuộc bầu cử thử {n}")
+    fields.setdefault("election_day", datetime.date(2021, 5, 23))
+    fields.setdefault("is_published", True)
+    return Election.objects.create(**fields)
+
+
+def contest(election_obj=None, kind=Contest.Kind.PROVINCIAL_COUNCIL, term="nhiệm kỳ 2021 - 2026"):
+    return Contest.objects.create(election=election_obj or election(), kind=kind, term=term)
+
+
+def unit(contest_obj=None, *, seats=3, number=None, **fields):
+    contest_obj = contest_obj or contest()
+    number = number or contest_obj.units.count() + 1
+    return ElectoralUnit.objects.create(contest=contest_obj, number=number, seats=seats, **fields)
+
+
+def candidate(unit_obj, votes, *, born=None, name=None):
+    n = next(_counter)
+    return Candidate.objects.create(
+        unit=unit_obj,
+        full_name=name or f"Người ứng cử {n}",
+        votes=votes,
+        birth_date=born or datetime.date(1970, 1, 1) + datetime.timedelta(days=n),
+    )
+
+
+_UNSET = object()
+
+
+def result(unit_obj, *, valid, registered=1000, voted=_UNSET, invalid=0, **fields):
+    # Valid rows only: the ballots received never exceed the voters (a database constraint).
+    if voted is _UNSET:
+        voted = max(900, valid + invalid)
+        registered = max(registered, voted)
+    return UnitResult.objects.create(
+        unit=unit_obj,
+        registered=registered,
+        voted=voted,
+        ballots_issued=fields.pop("issued", valid + invalid),
+        ballots_received=valid + invalid,
+        valid_ballots=valid,
+        invalid_ballots=invalid,
+        **fields,
+    )
+
+
+def area(election_obj, code, registered, voted, **fields):
+    fields.setdefault("name", f"Khu vực {code}")
+    return PollingArea.objects.create(
+        election=election_obj, code=code, registered=registered, voted=voted, **fields
+    )
+
+
+def body(election_obj, *, name="Ban Chỉ đạo bầu cử tỉnh", type=Body.Type.STEERING_BOARD, **fields):
+    return Body.objects.create(election=election_obj, name=name, type=type, **fields)
+
+
+def member(body_obj, name, role=Membership.Role.MEMBER, titles=(), order=0):
+    person = Person.objects.create(full_name=name)
+    return Membership.objects.create(
+        body=body_obj, person=person, role=role, titles=list(titles), order=order
+    )
+
+
+# --- Awards -------------------------------------------------------------------------------
+
+_n = itertools.count(1)
+
+
+def make_decision(*, authority=None, form=None, **fields):
+    n = next(_n)
+    if authority is None:
+        authority = Authority.objects.get_or_create(
+            name="Ủy ban nhân dân tỉnh", defaults={"kind": Authority.Kind.STATE}
+        )[0]
+    if form is None:
+        form = AwardForm.objects.get_or_create(name="Bằng khen")[0]
+    status = fields.setdefault("status", Decision.Status.DECIDED)
+    if status == Decision.Status.DECIDED:
+        fields.setdefault("number", f"{1000 + n}/QĐ-UBND")
+        fields.setdefault("date", datetime.date(2021, 6, 22))
+    else:
+        fields.setdefault("proposal_number", f"{n}/TTr-UBND")
+        fields.setdefault("proposal_date", datetime.date(2021, 6, 24))
+    fields.setdefault("title", f"Về việc tặng Bằng khen đợt {n}")
+    decision = Decision(authority=authority, form=form, **fields)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def make_recipients(decision, *, collectives=0, individuals=0, names=None):
+    objs = []
+    for i in range(collectives):
+        objs.append(Recipient(decision=decision, kind="collective", name=f"Ban bầu cử xã {i + 1}",
+                              order=i + 1))  # fmt: skip
+    for i in range(individuals):
+        name = names[i] if names else f"Nguyễn Văn Người {i + 1}"
+        objs.append(Recipient(decision=decision, kind="individual", name=name, order=i + 1,
+                              position="Tổ trưởng", unit="Xã Thanh Hà"))  # fmt: skip
+    for obj in objs:
+        obj.save()
+    return objs

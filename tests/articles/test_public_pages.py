@@ -268,8 +268,8 @@ def test_vietnamese_content_is_marked_on_english_pages(client, category):
 
 def test_demo_banner_for_demo_elections_or_commendations_too(client):
     from elections.models import Election
-    from tests.awards.conftest import make_decision
-    from tests.elections import helpers
+    from tests import factories as helpers
+    from tests.factories import make_decision
 
     assert "Bản trình diễn" not in client.get("/tin-tuc/").content.decode()
     helpers.election(is_demo=True)

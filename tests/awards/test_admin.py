@@ -1,13 +1,15 @@
 import csv
 import hashlib
 import io
+import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from awards.models import Authority, Decision, ExportLog, Recipient
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,16 @@ def test_admin_export_query_count_is_fixed(client, auditor, django_assert_num_qu
         assert len(body(response).splitlines()) == 2 * count + 1
 
 
+def submitted_export(html, fmt, order="decision"):
+    """What the changelist's export form sends when its ``fmt`` button is pressed."""
+    form = html.split('class="awards-export-form"', 1)[1].split("</form>", 1)[0]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return [(name, unescape(value)) for name, value in fields] + [
+        ("order", order),
+        ("format", fmt),
+    ]
+
+
 def test_export_action_and_filtered_list_button(client, staff_user):
     a = make_decision()
     b = make_decision()
@@ -89,7 +101,10 @@ def test_export_action_and_filtered_list_button(client, staff_user):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Xuất CSV danh sách đang lọc" in html
-    assert f"{EXPORT_URL}?status=decided&amp;year=2021&amp;format=csv" in html
+    assert f'action="{EXPORT_URL}"' in html
+    assert '<input type="hidden" name="status" value="decided">' in html
+    assert '<input type="hidden" name="year" value="2021">' in html
+    assert '<button type="submit" name="format" value="csv"' in html
     response = client.post(
         changelist, {"action": "export_csv", "_selected_action": [a.pk], "index": 0}
     )
@@ -280,9 +295,9 @@ def test_recipient_changelist_filters_feed_the_export(client, auditor):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 3
     html = response.content.decode()
-    link = f"{EXPORT_URL}?kind=individual&amp;decision={decision.slug}&amp;format=xlsx"
-    assert link in html
-    export = client.get(link.replace("&amp;", "&"))
+    params = submitted_export(html, "xlsx")
+    assert ("kind", "individual") in params and ("decision", decision.slug) in params
+    export = client.get(EXPORT_URL, params)
     assert ExportLog.objects.get(pk=export["X-Export-Log"]).row_count == 3
     for bad in ({"year": "abc"}, {"status": "x"}, {"kind": "'"}, {"decision": "khong-co"}):
         assert client.get(url, bad).status_code in (200, 302), bad
@@ -296,9 +311,9 @@ def test_filtered_export_honours_the_decision_search_box(client, auditor):
     client.force_login(auditor)
     page = client.get(reverse("admin:awards_decision_changelist"), {"q": "1234 QD UBND"})
     assert list(page.context["cl"].result_list) == [wanted]
-    link = f"{EXPORT_URL}?decision_q=1234+QD+UBND&amp;format=csv"
-    assert link in page.content.decode()
-    rows = list(csv.reader(io.StringIO(body(client.get(link.replace("&amp;", "&"))).decode())))
+    params = submitted_export(page.content.decode(), "csv")
+    assert ("decision_q", "1234 QD UBND") in params and ("q", "1234 QD UBND") not in params
+    rows = list(csv.reader(io.StringIO(body(client.get(EXPORT_URL, params)).decode())))
     assert {r[10] for r in rows[1:]} == {"1234/QĐ-UBND"} and len(rows) == 3
     assert ExportLog.objects.get().filters["decision_q"] == "1234 QD UBND"
 
@@ -314,12 +329,33 @@ def test_filtered_export_honours_the_recipient_search_box(client, auditor):
     page = client.get(url, {"q": "Đức", "decision": decision.slug})
     assert sorted(r.name for r in page.context["cl"].result_list) == ["Trần Văn Đức", "Đỗ Đức Anh"]
     html = page.content.decode()
-    link = f"{EXPORT_URL}?decision={decision.slug}&amp;q=%C4%90%E1%BB%A9c&amp;format=xlsx"
-    assert link in html
-    response = client.get(link.replace("&amp;", "&"))
+    params = submitted_export(html, "xlsx")
+    assert ("decision", decision.slug) in params and ("q", "Đức") in params
+    response = client.get(EXPORT_URL, params)
     ws = load_workbook(io.BytesIO(body(response))).active
     assert "Tìm tập thể, cá nhân: “Đức”" in [r[0] for r in ws.iter_rows(values_only=True)]
     assert ExportLog.objects.get().row_count == 2
     # The decision number in its variants finds its recipients too.
     page = client.get(url, {"q": "77 QD UBND"})
     assert page.context["cl"].result_count == 5
+
+
+def test_the_export_order_is_a_choice_beside_the_buttons(client, staff_user):
+    """Decision order or Vietnamese name order, chosen in the admin (not by editing a URL)."""
+    decision = make_decision()
+    make_recipients(decision, individuals=3,
+                    names=["Lê Thị Thủy", "Trương Quốc Huy", "Đinh Thị Lụa"])  # fmt: skip
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:awards_recipient_changelist"), {"kind": "individual"})
+    html = html.content.decode()
+    assert '<select name="order" id="awards-export-order">' in html
+    assert '<option value="decision">' in html and '<option value="name">' in html
+    assert '<input type="hidden" name="kind" value="individual">' in html
+    # What the form sends for each choice.
+    names = {}
+    for order in ("decision", "name"):
+        response = client.get(EXPORT_URL, {"kind": "individual", "order": order, "format": "csv"})
+        rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+        names[order] = [row[2] for row in rows[1:]]
+    assert names["decision"] == ["Lê Thị Thủy", "Trương Quốc Huy", "Đinh Thị Lụa"]
+    assert names["name"] == ["Trương Quốc Huy", "Đinh Thị Lụa", "Lê Thị Thủy"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from awards.exports import filters_parse
 from awards.models import ExportLog
 from awards.services import recipients_parse
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -77,4 +77,4 @@ def test_unknown_decision_exports_nothing_not_everything(listed):
 def test_import_rejects_superscript_order_with_a_message():
     upload = SimpleUploadedFile("a.csv", "Loại,Họ và tên,STT\nCá nhân,Lê Văn A,²\n".encode())
     result = recipients_parse(upload=upload)
-    assert result.errors == ["Dòng 2: STT “²” không phải số."]
+    assert result.error_lines() == ["Dòng 2: STT “²” không phải số."]

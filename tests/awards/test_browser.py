@@ -1,8 +1,8 @@
 import pytest
 
 from awards.models import Decision
-from tests.awards.conftest import make_decision, make_recipients
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import make_decision, make_recipients
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,13 +11,13 @@ from awards.exports import (
     BOM,
     ExportFilters,
     csv_export_stream,
-    csv_safe,
     export_rows,
     filters_parse,
     xlsx_export,
 )
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
-from tests.awards.conftest import make_decision, make_recipients
+from portal.spreadsheets import safe_text as csv_safe
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from awards.models import Recipient
 from awards.services import recipients_import, recipients_parse
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_parse_good_xlsx():
     [
         (b"", "ds.csv", "Tệp rỗng."),
         (b"%PDF-1.4", "ds.pdf", "Chỉ nhận tệp .csv hoặc .xlsx."),
-        (b"PK\x03\x04 not really a zip", "ds.xlsx", "Không mở được tệp Excel"),
+        (b"PK\x03\x04 not really a zip", "ds.xlsx", "Không đọc được tệp Excel"),
         ("Tên,Ghi chú\r\nA,B\r\n".encode(), "ds.csv", "thiếu cột: “Loại”"),
         ("Loại,Tên\r\n".encode(), "ds.csv", "không có dòng dữ liệu"),
         (b"\x00\x01\x02binary", "ds.csv", "ký tự không hợp lệ"),
@@ -78,7 +78,7 @@ def test_parse_good_xlsx():
 def test_parse_bad_files_give_vietnamese_errors(data, name, message):
     result = recipients_parse(upload=upload(data, name))
     assert not result.ok
-    assert message in " ".join(result.errors)
+    assert message in " ".join(result.error_lines())
 
 
 def test_parse_reports_each_bad_row_with_its_line():
@@ -91,7 +91,7 @@ def test_parse_reports_each_bad_row_with_its_line():
         "1,Cá nhân,Người D\r\n"
     )
     result = recipients_parse(upload=upload(text.encode(), "ds.csv"))
-    assert result.errors == [
+    assert result.error_lines() == [
         "Dòng 3: STT “x” không phải số.",
         "Dòng 4: loại “Hộ gia đình” không hợp lệ, hãy ghi “Tập thể” hoặc “Cá nhân”.",
         "Dòng 5: thiếu họ và tên / tên tập thể.",
@@ -140,29 +140,34 @@ def test_admin_import_flow_preview_then_confirm(client, staff_user, auditor, pla
     response = client.post(url, {"file": bad})
     html = response.content.decode()
     assert "Dòng 2: loại “Sai” không hợp lệ" in html
-    assert 'name="payload"' not in html
+    assert 'name="token"' not in html
     assert not Recipient.objects.exists()
 
     response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
     html = response.content.decode()
     assert "Xem trước 3 dòng" in html and "Nguyễn Văn Đức" in html
     assert not Recipient.objects.exists()  # preview only
-    payload = response.context["payload"]
+    token = response.context["token"]
 
-    # A tampered payload is refused.
-    response = client.post(url, {"payload": payload[:-3] + "abc"})
+    # A tampered token is refused.
+    response = client.post(url, {"token": token[:-3] + "abc"})
     assert "hết hạn" in response.content.decode()
     assert not Recipient.objects.exists()
 
-    response = client.post(url, {"payload": payload})
+    response = client.post(url, {"token": token})
     assert response.status_code == 302
+    assert decision.recipients.count() == 3
+
+    # Confirming again (double click, back and resubmit, a replayed POST) changes nothing.
+    response = client.post(url, {"token": token}, follow=True)
+    assert "đã được nhập lúc" in response.content.decode()
     assert decision.recipients.count() == 3
     assert Recipient.history.filter(history_user=staff_user).count() == 3
 
     # A payload made for one decision cannot be replayed on another.
     other = make_decision()
     response = client.post(
-        reverse("admin:awards_decision_import", args=[other.pk]), {"payload": payload}
+        reverse("admin:awards_decision_import", args=[other.pk]), {"token": token}
     )
     assert response.status_code == 403
     assert not other.recipients.exists()
@@ -176,7 +181,8 @@ def test_admin_import_unknown_decision_is_404(client, staff_user):
 
 def test_replacing_the_list_needs_the_delete_permission(client, make_user):
     from django.contrib.auth.models import Permission
-    from django.core import signing
+
+    from portal.models import ImportPreview
 
     decision = make_decision()
     make_recipients(decision, individuals=2)
@@ -189,12 +195,18 @@ def test_replacing_the_list_needs_the_delete_permission(client, make_user):
     url = reverse("admin:awards_decision_import", args=[decision.pk])
     response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv"), "replace": "on"})
     assert "không có quyền xóa" in response.content.decode()
-    assert "payload" not in response.context
-    forged = signing.dumps({"decision": decision.pk, "rows": [], "replace": True},
-                           salt="awards.import", compress=True)  # fmt: skip
-    assert client.post(url, {"payload": forged}).status_code == 403
+    assert "token" not in response.context
+    # A preview made with "replace" (say, before the permission was taken away).
+    forged = ImportPreview.objects.create(
+        flow="awards.recipients",
+        target=str(decision.pk),
+        user=user,
+        rows=[],
+        options={"replace": True},
+    )
+    assert client.post(url, {"token": str(forged.token)}).status_code == 403
     assert decision.recipients.count() == 2
     # Appending is still allowed.
     response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
-    assert client.post(url, {"payload": response.context["payload"]}).status_code == 302
+    assert client.post(url, {"token": response.context["token"]}).status_code == 302
     assert decision.recipients.count() == 5

@@ -9,7 +9,7 @@ from awards.models import Authority, Decision, Recipient, validate_pdf
 from awards.services import awards_totals, decision_reconcile
 from awards.text import name_sort_key
 from portal.text import person_sort_key
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from awards.models import Authority, AwardForm, Decision
 from tests import factories
-from tests.awards.conftest import make_decision, make_recipients
+from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from elections.models import Candidate, PollingArea, UnitResult
 from elections.roles import ELECTION_STAFF
-from tests.elections import helpers as h
+from tests import factories as h
 from tests.elections.test_import import GOOD_ROWS, csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +101,20 @@ def test_import_preview_then_confirm(client, staff):
     assert response.status_code == 200
     assert "Tệp hợp lệ" in response.content.decode()
     assert PollingArea.objects.count() == 0
-    payload = response.context["payload"]
-    assert payload
+    token = response.context["token"]
+    assert token
 
-    response = client.post(url, {"payload": payload})
+    response = client.post(url, {"token": token})
     assert response.status_code == 302
     assert PollingArea.objects.filter(election=election).count() == 3
     assert PollingArea.history.filter(history_user=staff).count() == 3
+
+    # The same confirmation again (back button, double click): nothing more is written.
+    PollingArea.objects.filter(code="KV01").update(name="Đã sửa sau khi nhập")
+    response = client.post(url, {"token": token}, follow=True)
+    assert "đã được nhập lúc" in response.content.decode()
+    assert PollingArea.objects.get(code="KV01").name == "Đã sửa sau khi nhập"
+    assert PollingArea.history.count() == 3
 
 
 def test_import_with_errors_shows_them_and_offers_no_confirm(client, staff):
@@ -124,14 +131,16 @@ def test_import_with_errors_shows_them_and_offers_no_confirm(client, staff):
     assert response.status_code == 200
     assert "import-errors" in html
     assert "lớn hơn tổng số cử tri" in html
-    assert 'name="payload"' not in html
+    assert 'name="token"' not in html
     assert PollingArea.objects.count() == 0
 
 
-def test_import_rejects_a_forged_payload(client, staff):
+@pytest.mark.parametrize("token", ["x:y:z", "00000000-0000-0000-0000-000000000000"])
+def test_import_rejects_a_forged_token(client, staff, token):
     client.force_login(staff)
-    response = client.post(reverse("admin:elections_pollingarea_import"), {"payload": "x:y:z"})
+    response = client.post(reverse("admin:elections_pollingarea_import"), {"token": token})
     assert response.status_code == 200
+    assert "hết hạn hoặc không hợp lệ" in response.content.decode()
     assert PollingArea.objects.count() == 0
 
 
@@ -179,7 +188,7 @@ def test_view_only_user_cannot_revert_history(client, make_user):
     """A revert is a write: viewing history is not enough (portal.admin_history)."""
     from django.contrib.auth.models import Permission
 
-    from tests.elections import helpers
+    from tests import factories as helpers
 
     candidate = helpers.candidate(helpers.unit(), 500, name="Người ứng cử gốc")
     candidate.full_name = "Người ứng cử đã sửa"
@@ -200,14 +209,17 @@ def test_view_only_user_cannot_revert_history(client, make_user):
 def test_view_only_user_cannot_import(client, make_user):
     """Viewing polling areas is not enough to upload or confirm an import."""
     from django.contrib.auth.models import Permission
-
-    from elections import services
-    from elections.forms import import_payload
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     election = h.election()
-    report = services.polling_areas_parse(
-        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+    h.unit(h.contest(election), number=1)
+    owner = make_user("nhap-lieu", groups=[ELECTION_STAFF])
+    client.force_login(owner)
+    response = client.post(
+        reverse("admin:elections_pollingarea_import"),
+        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS))},
     )
+    token = response.context["token"]
     viewer = make_user("chi-xem")
     viewer.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_pollingarea", "view_election"])
@@ -216,8 +228,7 @@ def test_view_only_user_cannot_import(client, make_user):
     url = reverse("admin:elections_pollingarea_import")
     assert client.get(reverse("admin:elections_pollingarea_changelist")).status_code == 200
     assert client.get(url).status_code == 403
-    payload = import_payload(election=election, rows=report.rows)
-    assert client.post(url, {"payload": payload}).status_code == 403
+    assert client.post(url, {"token": token}).status_code == 403
     assert PollingArea.objects.count() == 0
 
 
@@ -225,7 +236,7 @@ def test_view_only_user_cannot_change_results_or_summary(client, make_user):
     from django.contrib.auth.models import Permission
 
     unit = h.unit(seats=1)
-    result = h.result(unit, valid=1000)
+    result = h.result(unit, valid=800)
     viewer = make_user("chi-xem-kq")
     viewer.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     client.force_login(viewer)

@@ -4,11 +4,14 @@ import io
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
 from elections import services
 from elections.models import Contest, PollingArea
-from tests.elections import helpers as h
+from elections.services import imports
+from portal.numbers import parse_count
+from tests import factories as h
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +120,7 @@ def test_bad_file_gives_row_by_row_errors_and_writes_nothing(election):
     assert "thiếu “Tên khu vực bỏ phiếu”" in by_line[7]
     assert "“abc” không phải số nguyên" in by_line[7]
     assert "không có đơn vị bầu cử số 9" in by_line[7]
-    assert "khác số phiếu thu vào" in by_line[8]
+    assert "phải bằng số phiếu thu vào" in by_line[8]
     assert PollingArea.objects.count() == 0
 
 
@@ -226,13 +229,13 @@ def test_a_fraction_in_excel_is_not_read_as_thousands(election):
     [("1.234", 1234), ("642.235", 642235), ("1 234", 1234), ("1\u00a0234", 1234), ("07", 7)],
 )
 def test_vietnamese_grouped_numbers(raw, value):
-    assert services._parse_int(raw) == value
+    assert parse_count(raw) == value
 
 
 @pytest.mark.parametrize("raw", ["1.23", "1,234", "-5", "12.3456", "1e3", "99,47"])
 def test_numbers_that_are_not_counts_are_refused(raw):
-    with pytest.raises(ValueError):
-        services._parse_int(raw)
+    with pytest.raises(ValidationError):
+        parse_count(raw)
 
 
 def test_codes_match_existing_areas_ignoring_case(election):
@@ -271,11 +274,11 @@ def test_import_keeps_history_with_the_user_and_skips_unchanged_areas(election, 
     again = services.polling_areas_import(election=election, rows=report.rows, user=user)
     assert (again.created, again.updated) == (0, 0)
     assert PollingArea.history.count() == 3
-    report.rows[0]["voted"] = 1000
+    report.rows[0]["registered"] = 1300
     changed = services.polling_areas_import(election=election, rows=report.rows, user=user)
     assert changed.updated == 1
     latest = PollingArea.history.filter(history_type="~").get()
-    assert (latest.code, latest.voted, latest.history_user) == ("KV01", 1000, user)
+    assert (latest.code, latest.registered, latest.history_user) == ("KV01", 1300, user)
 
 
 def test_import_refuses_rows_whose_unit_was_deleted(election):
@@ -291,12 +294,12 @@ def test_import_refuses_rows_whose_unit_was_deleted(election):
 
 
 def test_too_many_rows_or_bytes_are_refused_before_reading(election, monkeypatch):
-    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 2)
     report = services.polling_areas_parse(
         election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
     )
     assert "quá nhiều dòng" in report.errors[0][1]
-    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 10)
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 10)
     report = services.polling_areas_parse(
         election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
     )
@@ -316,3 +319,21 @@ def test_a_large_file_is_imported_in_a_few_queries(election, django_assert_max_n
     with django_assert_max_num_queries(150):
         services.polling_areas_import(election=election, rows=report.rows)
     assert PollingArea.objects.count() == 3000
+
+
+def test_ballots_received_above_voters_are_refused_by_import_and_database(election):
+    """One rule in three places: the model's clean(), the import and a database constraint."""
+    from django.db import IntegrityError, transaction
+
+    rows = [["1", "KV01", "Khu vực 1", "", "", "1000", "900", "950", "950", "940", "10"]]
+    report = services.polling_areas_parse(
+        election=election, content=csv_bytes(rows), filename="x.csv"
+    )
+    assert not report.is_valid
+    assert "Số phiếu thu vào không được lớn hơn số cử tri đã bỏ phiếu" in report.errors[0][1]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PollingArea.objects.create(
+            election=election, code="KV01", name="x", registered=1000, voted=900,
+            ballots_issued=950, ballots_received=950,
+        )  # fmt: skip
+    assert PollingArea.objects.count() == 0

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from elections.forms import MembershipForm, TurnoutSummaryForm
 from elections.models import Body, Contest, ElectoralUnit, Membership, PollingArea, TurnoutSummary
-from tests.elections import helpers as h
+from tests import factories as h
 
 pytestmark = pytest.mark.django_db
 
@@ -148,18 +148,25 @@ def test_summary_form_percentage(typed, ok, stored):
 
 
 @pytest.mark.parametrize("thousand_separator", [True, False])
-def test_summary_form_never_stores_99470(settings, thousand_separator):
-    # With grouping on, Django reads the dot in "99.470" as a thousands separator (99470):
-    # that must be refused with a clear message, never stored.
+@pytest.mark.parametrize("typed", ["99.470", "99.47"])
+def test_summary_form_never_guesses_a_dot(settings, thousand_separator, typed):
+    # "99.470" is 99,47 in English and 99 470 in Vietnamese: the one number rule refuses it
+    # whatever the format settings, instead of storing a guess.
     settings.USE_THOUSAND_SEPARATOR = thousand_separator
-    form = TurnoutSummaryForm(data={"percentage": "99.470", "source": "Báo cáo"})
-    if form.is_valid():
-        assert form.cleaned_data["percentage"] == Decimal("99.47")
-    else:
-        assert thousand_separator
-        message = form.errors["percentage"][0]
-        assert "từ 0 đến 100" in message
-        assert "dấu phẩy" in message
+    form = TurnoutSummaryForm(data={"percentage": typed, "source": "Báo cáo"})
+    assert not form.is_valid()
+    message = form.errors["percentage"][0]
+    assert "không rõ nghĩa" in message and "dấu phẩy" in message and "99,47" in message
+
+
+def test_summary_form_reads_grouped_counts():
+    form = TurnoutSummaryForm(
+        data={"registered": "642.235", "voted": "633 273", "percentage": "", "source": "x"}
+    )
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["registered"], form.cleaned_data["voted"]) == (642235, 633273)
+    form = TurnoutSummaryForm(data={"registered": "642,235", "voted": "1", "source": "x"})
+    assert "dấu phẩy là dấu thập phân" in form.errors["registered"][0]
 
 
 def test_str_and_ordering_exist_for_every_model():

@@ -7,7 +7,7 @@ import pytest
 
 from elections import services
 from elections.models import Contest, TurnoutSummary
-from tests.elections import helpers as h
+from tests import factories as h
 
 pytestmark = pytest.mark.django_db
 
@@ -193,14 +193,6 @@ def test_percentage_rounds_half_up():
     assert services.percentage(1, 8) == Decimal("12.50")
     assert services.percentage(2, 3) == Decimal("66.67")
     assert services.percentage(5, 0) is None
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("=1+1", "'=1+1"), ("-3", "'-3"), ("@x", "'@x"), ("Hà Nam", "Hà Nam"), (-3, "-3"), (None, "")],
-)
-def test_csv_cells_are_formula_safe(value, expected):
-    assert services.csv_safe(value) == expected
 
 
 def test_a_tied_candidate_without_birth_date_leaves_the_seat_open():

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,8 +11,8 @@ from django.urls import reverse
 
 from elections.models import Body, Contest, Membership, TurnoutSummary
 from tests import factories
-from tests.awards.conftest import make_decision
-from tests.elections import helpers as h
+from tests import factories as h
+from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,22 @@ def test_results_csv_has_bom_and_rows(client, django_assert_num_queries):
     assert len(rows) == 2 * 2 * 3
     assert {"ho_va_ten", "so_phieu", "ty_le_phieu_hop_le", "trung_cu"} <= set(rows[0])
     assert sum(row["trung_cu"] == "1" for row in rows) == 2 * 2 * 2
+    # One fixed format for every percentage: two decimals ("61.00", never "61.0").
+    shares = [row["ty_le_phieu_hop_le"] for row in rows]
+    assert all(re.fullmatch(r"\d{1,3}\.\d{2}", share) for share in shares), shares
+
+
+def test_open_data_csv_cells_are_formula_safe(client):
+    election = h.election()
+    unit = h.unit(h.contest(election), seats=1)
+    h.candidate(unit, 10, name=" =1+1")
+    h.result(unit, valid=10)
+    response = client.get(reverse("elections:results-csv", args=[election.slug]))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert rows[0]["ho_va_ten"] == "' =1+1"
+    assert rows[0]["ty_le_phieu_hop_le"] == "100.00"
 
 
 def test_results_json(client):

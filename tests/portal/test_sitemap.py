@@ -1,8 +1,8 @@
 import pytest
 
 from tests import factories
-from tests.awards.conftest import make_decision
-from tests.elections import helpers as election_helpers
+from tests import factories as election_helpers
+from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ def test_compiled_catalogue_matches_the_source():
 def test_change_history_screens_are_vietnamese(client, make_user, db):
     from django.urls import reverse
 
-    from tests.awards.conftest import make_decision
+    from tests.factories import make_decision
 
     decision = make_decision()
     decision.title = "Sửa trích yếu"

@@ -5,12 +5,11 @@ have a ``bench.py`` with ``run(stdout)``; its lines are printed under the app's 
 """
 
 import time
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-BENCH_MODULES = ["articles.bench", "elections.bench", "awards.bench"]
+from portal.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -24,14 +23,9 @@ class Command(BaseCommand):
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         try:
-            for module_name in BENCH_MODULES:
+            for module in app_modules("bench", required="run"):
+                module_name = module.__name__
                 if only and not module_name.startswith(only):
-                    continue
-                try:
-                    module = import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != module_name:
-                        raise
                     continue
                 self.stdout.write(f"\n== {module_name} ==")
                 started = time.perf_counter()

@@ -1,24 +1,15 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.demo import ensure_account
+from portal.discovery import app_modules
 from portal.roles import ADMINISTRATORS, sync_roles
-
-DEMO_MODULES = ["articles.demo", "elections.demo", "awards.demo", "documents.demo"]
 
 
 def demo_modules():
-    modules = []
-    for name in DEMO_MODULES:
-        try:
-            modules.append(import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    # In INSTALLED_APPS order: an app's demo may link to the rows of the apps before it.
+    return app_modules("demo", required="load")
 
 
 class Command(BaseCommand):

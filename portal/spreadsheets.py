@@ -1,0 +1,55 @@
+"""The one cell-safety rule for every CSV and XLSX file the portal writes.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some, a tab
+or a carriage return) as a formula, also after leading spaces or line breaks: LibreOffice's
+"trim spaces" import option and Google Sheets evaluate `` =1+1``. Such CSV cells get a leading
+apostrophe (the OWASP rule, as pretix does). XLSX text is written as a string cell, never as a
+formula, without the control characters Excel refuses and cut to Excel's cell limit.
+"""
+
+import datetime
+import re
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Whitespace a spreadsheet may trim before it looks for a formula.
+_LEADING_BLANKS = " \t\r\n\u00a0\u3000"
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+XLSX_CELL_MAX = 32767  # Excel refuses to open a file with a longer cell
+
+
+def looks_like_formula(text):
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(_LEADING_BLANKS).startswith(
+        FORMULA_TRIGGERS
+    )
+
+
+def safe_text(value):
+    """``value`` with a leading apostrophe when a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def csv_cell(value):
+    """The text of one CSV cell: empty for ``None``, ``1``/``0`` for booleans, ISO dates,
+    decimals as they are (percentages are already fixed at two places), text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return safe_text(value)
+    return str(value)
+
+
+def xlsx_text(value):
+    """Text for an XLSX cell: without illegal control characters, within Excel's limit.
+
+    The writer must still mark the cell as a string (``data_type = "s"``): openpyxl writes
+    any text starting with ``=`` as a formula.
+    """
+    if isinstance(value, str):
+        return _XLSX_ILLEGAL.sub("", value)[:XLSX_CELL_MAX]
+    return value
