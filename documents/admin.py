@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from documents import services
+from documents import imports, services
+from documents.forms import DocumentImportForm
 from documents.models import (
     Document,
     DocumentFile,
@@ -15,6 +19,7 @@ from documents.models import (
     Issuer,
 )
 from portal.admin_history import HistoryAdmin
+from portal.imports import Checked, ImportFlow
 
 
 @admin.register(DocumentType)
@@ -92,6 +97,38 @@ class DocumentAdmin(HistoryAdmin):
         (_("Đăng tải"), {"fields": ["is_published", "published_at", "slug"]}),
     ]
 
+    change_list_template = "admin/documents/document/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "nhap-tu-tep/",
+                self.admin_site.admin_view(self.import_view),
+                name="documents_document_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload → preview with row-by-row errors → confirm once (portal.imports)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        changelist = reverse("admin:documents_document_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "columns": imports.IMPORT_COLUMNS,
+            "breadcrumbs": [
+                (
+                    reverse("admin:app_list", args=[self.model._meta.app_label]),
+                    self.model._meta.app_config.verbose_name,
+                ),
+                (changelist, capfirst(self.model._meta.verbose_name_plural)),
+            ],
+            "cancel_url": changelist,
+        }
+        return DocumentImport().view(request, context=context)
+
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete (the relation inline) and the change list: words or any number spelling.
         if not search_term:
@@ -114,6 +151,36 @@ class DocumentAdmin(HistoryAdmin):
                     )
                 },
             )
+
+
+class DocumentImport(ImportFlow):
+    """A list of documents (one per row) added to the registry."""
+
+    name = "documents.documents"
+    title = _("Nhập danh sách văn bản từ tệp")
+    form_class = DocumentImportForm
+    preview_template = "admin/documents/document/import_preview.html"
+    help_template = "admin/documents/document/import_help.html"
+
+    def check(self, *, request, form, target):
+        upload = form.cleaned_data["file"]
+        report = imports.documents_parse(
+            content=upload.read(imports.MAX_IMPORT_BYTES + 1), filename=upload.name
+        )
+        return Checked(rows=report.rows, errors=report.errors,
+                       context={"warnings": report.warnings})  # fmt: skip
+
+    def may_confirm(self, *, request, target, options):
+        return request.user.has_perm("documents.add_document")
+
+    def apply(self, *, request, target, rows, options):
+        # A ValidationError here (the registry changed since the preview) rolls back and is
+        # reported by the flow.
+        count = len(imports.documents_import(rows=rows))
+        return ngettext("Đã nhập %(n)d văn bản.", "Đã nhập %(n)d văn bản.", count) % {"n": count}
+
+    def done_url(self, *, request, target, options):
+        return reverse("admin:documents_document_changelist")
 
 
 @admin.register(Draft)

@@ -93,3 +93,10 @@ class CommentForm(PublicFormMixin, forms.Form):
         if "body" in cleaned and not cleaned["body"]:
             self.add_error("body", _("Hãy nhập nội dung góp ý."))
         return cleaned
+
+
+class DocumentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách văn bản (.csv hoặc .xlsx)"),
+        help_text=_("Mỗi dòng một văn bản. Xem các cột ở bên dưới."),
+    )
