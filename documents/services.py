@@ -187,22 +187,19 @@ def open_data_rows(*, base_url, today=None):
 
 
 def open_data_csv_chunks(*, rows):
-    """CSV bytes: UTF-8 with BOM, formula-safe cells.
-
-    The one place this app writes CSV. It uses the cell escaping of awards.exports until the
-    portal has a single CSV writer; then only this function changes.
-    """
+    """CSV bytes: UTF-8 with BOM (Excel shows Vietnamese), every cell through the portal's one
+    cell-safety rule (portal.spreadsheets)."""
     import csv
     import io
 
-    from awards.exports import BOM, csv_safe
+    from portal.spreadsheets import csv_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write(BOM)
+    buffer.write("\ufeff")
     writer.writerow([label for _key, label in OPEN_DATA_FIELDS])
     for n, row in enumerate(rows, 1):
-        writer.writerow([csv_safe(row[key]) for key, _label in OPEN_DATA_FIELDS])
+        writer.writerow([csv_cell(row[key]) for key, _label in OPEN_DATA_FIELDS])
         if n % 500 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
