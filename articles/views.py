@@ -84,7 +84,20 @@ def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = None
+    documents = []
     if query:
         results = Article.objects.published().for_listing().search(query)
         page = paginate(request, results, PER_PAGE)
-    return render(request, "articles/search.html", {"form": form, "query": query, "page": page})
+        documents = _matching_documents(query)
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "query": query, "page": page, "documents": documents},
+    )
+
+
+def _matching_documents(query):
+    """The first few legal documents for the query (one query); the registry has the rest."""
+    from documents.models import Document
+
+    return list(Document.objects.published().for_listing().search(query)[:5])

@@ -19,8 +19,6 @@ from simple_history.models import HistoricalRecords
 from portal.models import NFCModel
 from portal.text import SORT_KEY_MAX_LENGTH, name_sort_key, normalize_document_number, unique_slug
 
-PDF_MAGIC = b"%PDF-"
-
 
 def scan_max_bytes():
     return settings.AWARDS_SCAN_MAX_BYTES
@@ -28,26 +26,23 @@ def scan_max_bytes():
 
 def validate_pdf(value):
     """The scanned decision must really be a PDF (magic bytes), and not too big."""
-    size = getattr(value, "size", 0) or 0
-    if size > scan_max_bytes():
-        limit = scan_max_bytes() // (1024 * 1024)
-        raise ValidationError(
-            _("Tệp quét quá lớn: tối đa %(limit)s MB."), code="too_big", params={"limit": limit}
-        )
+    from portal.files import check_document_file
+
     try:
-        value.open("rb")
-        position = value.tell()
-        head = value.read(len(PDF_MAGIC))
-        value.seek(position)
-    except (OSError, ValueError) as exc:
-        raise ValidationError(_("Không đọc được tệp quét."), code="unreadable") from exc
-    if isinstance(head, str):
-        head = head.encode("latin-1", "replace")
-    if head != PDF_MAGIC:
+        check_document_file(value, allowed=("pdf",), max_bytes=scan_max_bytes())
+    except ValidationError as exc:
+        code = exc.error_list[0].code
+        if code == "too_big":
+            limit = scan_max_bytes() // (1024 * 1024)
+            raise ValidationError(
+                _("Tệp quét quá lớn: tối đa %(limit)s MB."), code="too_big", params={"limit": limit}
+            ) from exc
+        if code == "unreadable":
+            raise ValidationError(_("Không đọc được tệp quét."), code="unreadable") from exc
         raise ValidationError(
             _("Tệp quét phải là tệp PDF thật (nội dung không bắt đầu bằng “%PDF-”)."),
             code="not_pdf",
-        )
+        ) from exc
 
 
 def scan_upload_to(instance, filename):

@@ -19,14 +19,15 @@ def _menu():
 
 
 def has_demo_content():
-    """Whether any demo article, election or commendation exists, in one query."""
+    """Whether any demo article, election, commendation or document exists, in one query."""
     from awards.models import Decision
+    from documents.models import Document
     from elections.models import Election
 
     checks = " OR ".join(
         # Table names come from the models, not from input.
         f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(m._meta.db_table)} WHERE is_demo)"  # noqa: S608
-        for m in (Article, Election, Decision)
+        for m in (Article, Election, Decision, Document)
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {checks}")

@@ -71,3 +71,44 @@ def placeholder_image(label, *, hue=0, size=(1600, 1000)):
     img.save(buffer, "JPEG", quality=85)
     upload = ContentFile(buffer.getvalue(), name="placeholder.jpg")
     return upload
+
+
+def placeholder_pdf(lines):
+    """A minimal valid one-page PDF (as a file object) that says it is a placeholder.
+
+    Written by hand (no PDF library): one page, Helvetica, ASCII text. Vietnamese is folded to
+    ASCII because the built-in PDF fonts have no Vietnamese glyphs.
+    """
+    from portal.text import fold
+
+    text_lines = ["TAI LIEU MINH HOA - KHONG PHAI VAN BAN GOC", ""]
+    text_lines += [fold(line).upper() if i == 0 else fold(line) for i, line in enumerate(lines)]
+    ops = ["BT", "/F1 13 Tf", "16 TL", "60 780 Td"]
+    for line in text_lines:
+        safe = "".join(ch for ch in line if 32 <= ord(ch) < 127)
+        safe = safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"({safe[:90]}) Tj T*")
+    ops.append("ET")
+    stream = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return ContentFile(bytes(out), name="placeholder.pdf")

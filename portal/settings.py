@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "articles",
     "elections",
     "awards",
+    "documents",
     "organisation",
     "questions",
     "schedule",
@@ -265,10 +266,11 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)
 PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
-# Commendations: the largest scanned decision (PDF) and recipient list (CSV/XLSX) accepted.
-AWARDS_SCAN_MAX_BYTES = int(os.environ.get("AWARDS_SCAN_MAX_MB", "20")) * 1024 * 1024
-AWARDS_IMPORT_MAX_BYTES = int(os.environ.get("AWARDS_IMPORT_MAX_MB", "5")) * 1024 * 1024
-AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
+# Attached files of the documents registry (PDF, DOC/DOCX, XLS/XLSX, ZIP): see portal/files.py.
+PORTAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PORTAL_DOCUMENT_MAX_MB", "30")) * 1024 * 1024
+# Download counts live in the cache and reach the database every Nth download of a file (and
+# with manage.py flush_download_counts).
+DOCUMENTS_DOWNLOAD_FLUSH_EVERY = int(os.environ.get("PORTAL_DOCUMENT_DOWNLOAD_FLUSH_EVERY", "50"))
 
 # Public search and forms: per-client-address limits (portal/ratelimit.py) and spam checks
 # (portal/publicforms.py). PORTAL_RATELIMITS overrides a scope's rate: "search=60/m,ask=5/h".
@@ -283,6 +285,10 @@ for _item in env_list("PORTAL_RATELIMITS"):
     PORTAL_RATELIMITS[_scope.strip()] = _rate.strip()
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 PORTAL_FORM_MAX_AGE_HOURS = int(os.environ.get("PORTAL_FORM_MAX_AGE_HOURS", "24"))
+# Commendations: the largest scanned decision (PDF) and recipient list (CSV/XLSX) accepted.
+AWARDS_SCAN_MAX_BYTES = int(os.environ.get("AWARDS_SCAN_MAX_MB", "20")) * 1024 * 1024
+AWARDS_IMPORT_MAX_BYTES = int(os.environ.get("AWARDS_IMPORT_MAX_MB", "5")) * 1024 * 1024
+AWARDS_IMPORT_MAX_ROWS = int(os.environ.get("AWARDS_IMPORT_MAX_ROWS", "5000"))
 
 # manage.py backup: where archives go, and the OpenPGP key they are encrypted for (README).
 PORTAL_BACKUP_DIR = Path(os.environ.get("PORTAL_BACKUP_DIR", BASE_DIR / "backups"))

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from awards.models import Decision
+from documents.sitemaps import DocumentSitemap, DraftSitemap
 from elections.models import Election
 from organisation.sitemaps import IntroPageSitemap, NewSectionsSitemap
 from questions.sitemaps import QuestionSitemap
@@ -12,7 +13,14 @@ class SectionSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "articles:list", "elections:list", "awards:list"]
+        return [
+            "home",
+            "articles:list",
+            "elections:list",
+            "awards:list",
+            "documents:list",
+            "documents:drafts",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -41,4 +49,6 @@ SITEMAPS = {
     "sections-new": NewSectionsSitemap,
     "intro": IntroPageSitemap,
     "questions": QuestionSitemap,
+    "documents": DocumentSitemap,
+    "drafts": DraftSitemap,
 }

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("organisation.urls")),
     path("", include("questions.urls")),
     path("", include("schedule.urls")),
+    path("", include("documents.urls")),
     prefix_default_language=False,
 )
 

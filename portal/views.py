@@ -12,6 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
 from articles.models import Article
+from documents.services import home_block_context as documents_home_block
 from organisation.services import home_block_context as organisation_home_block
 from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from questions.services import home_block_context as questions_home_block
@@ -36,6 +37,7 @@ def _home_context():
         "featured": featured,
         "latest": latest_list,
         "sections": sections,
+        **documents_home_block(),
         **schedule_home_block(),
         **questions_home_block(),
         **organisation_home_block(),

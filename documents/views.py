@@ -1,0 +1,293 @@
+from csp.decorators import csp_replace
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Article
+from awards.models import Decision
+from documents import services
+from documents.forms import CommentForm, DocumentFilterForm
+from documents.models import (
+    Document,
+    DocumentFile,
+    DocumentRelation,
+    DocumentType,
+    Draft,
+    DraftComment,
+    Field,
+    Issuer,
+)
+from portal.files import content_disposition
+from portal.pagination import paginate
+from portal.ratelimit import ratelimit
+
+PER_PAGE = 20
+
+
+@ratelimit("120/m", scope="documents-list")
+def document_list(request):
+    published = Document.objects.published()
+    types = list(DocumentType.objects.filter(documents__in=published).distinct())
+    issuers = list(
+        Issuer.objects.filter(Q(documents__in=published) | Q(joint_documents__in=published))
+        .distinct()
+        .order_by("order", "name")
+    )
+    fields = list(Field.objects.select_related("parent"))
+    years = sorted({d.year for d in published.dates("issued_on", "year")}, reverse=True)
+    form = DocumentFilterForm(request.GET, types=types, issuers=issuers, fields=fields, years=years)
+    selected = form.selected()
+    documents = published.for_listing()
+    if "q" in selected:
+        documents = documents.search(selected["q"])
+    if "type" in selected:
+        documents = documents.filter(doc_type__slug=selected["type"])
+    if "issuer" in selected:
+        joint = Document.objects.filter(co_issuers__slug=selected["issuer"]).values("pk")
+        documents = documents.filter(Q(issuer__slug=selected["issuer"]) | Q(pk__in=joint))
+    if "field" in selected:
+        documents = documents.filter(
+            pk__in=Document.objects.filter(
+                Q(fields__slug=selected["field"]) | Q(fields__parent__slug=selected["field"])
+            ).values("pk")
+        )
+    if "year" in selected:
+        documents = documents.filter(issued_on__year=selected["year"])
+    if "status" in selected:
+        documents = documents.with_status(selected["status"])
+    page = paginate(request, documents, PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "title": _("Văn bản"),
+            "form": form,
+            "page": page,
+            "filtered": bool(selected),
+            "filter_messages": form.messages(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _published_document(slug):
+    documents = (
+        Document.objects.published()
+        .select_related("doc_type", "issuer")
+        .prefetch_related(
+            "co_issuers",
+            Prefetch("fields", queryset=Field.objects.select_related("parent")),
+            "files",
+            Prefetch(
+                "relations_out",
+                queryset=DocumentRelation.objects.filter(
+                    target__in=Document.objects.published()
+                ).select_related("target__doc_type"),
+            ),
+            Prefetch(
+                "relations_in",
+                queryset=DocumentRelation.objects.filter(
+                    source__in=Document.objects.published()
+                ).select_related("source__doc_type"),
+            ),
+            Prefetch(
+                "articles", queryset=Article.objects.published().for_listing().order_by("-id")
+            ),
+            Prefetch("award_decisions", queryset=Decision.objects.select_related("authority")),
+        )
+    )
+    document = documents.filter(slug=slug[:150]).first()
+    if document is None:
+        raise Http404(_("Không tìm thấy văn bản."))
+    return document
+
+
+# The in-page PDF view frames this site's own file URL; only this page allows it.
+@csp_replace({"frame-src": ["'self'"]})
+def document_detail(request, slug):
+    document = _published_document(slug)
+    relations_in = list(document.relations_in.all())
+    replaced_by = [r.source for r in relations_in if r.kind == DocumentRelation.Kind.REPLACES]
+    files = list(document.files.all())
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "files": files,
+            "pdf_preview": next((f for f in files if f.is_pdf), None),
+            "relations_out": list(document.relations_out.all()),
+            "relations_in": relations_in,
+            "replaced_by": replaced_by,
+            "status": document.effective_status(),
+            "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
+        },
+    )
+
+
+def _published_file(pk):
+    now = timezone.now()
+    attached = DocumentFile.objects.filter(
+        Q(document__in=Document.objects.published(now)) | Q(draft__in=Draft.objects.published(now))
+    )
+    item = attached.filter(pk=pk).first()
+    if item is None or not item.file:
+        raise Http404(_("Không tìm thấy tệp."))
+    return item
+
+
+def _file_response(item, *, inline):
+    try:
+        handle = default_storage.open(item.file.name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(_("Không tìm thấy tệp.")) from exc
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition(item.display_name, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Each download must reach the view to be counted: no shared cache may answer for it.
+@never_cache
+def file_download(request, pk):
+    item = _published_file(pk)
+    response = _file_response(item, inline=False)
+    services.download_record(file_id=item.pk)
+    return response
+
+
+# Chromium shows a PDF through its built-in viewer plugin, which object-src 'none' would block.
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
+def file_inline(request, pk):
+    """The PDF shown inside the detail page (only PDFs: nothing else renders in a frame)."""
+    item = _published_file(pk)
+    if not item.is_pdf:
+        return redirect(item.get_absolute_url())
+    return _file_response(item, inline=True)
+
+
+def open_data_csv(request):
+    rows = services.open_data_rows(base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = StreamingHttpResponse(
+        services.open_data_csv_chunks(rows=rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, "van-ban-du-lieu-mo.csv")
+    return response
+
+
+def open_data_json(request):
+    rows = services.open_data_rows(base_url=request.build_absolute_uri("/").rstrip("/"))
+    return HttpResponse(
+        services.open_data_json(rows=rows), content_type="application/json; charset=utf-8"
+    )
+
+
+# --- consultation on drafts -------------------------------------------------------------------
+
+DRAFT_STATES = {"open", "closed"}
+
+
+def draft_list(request):
+    now = timezone.now()
+    state = request.GET.get("trang-thai", "")[:20]
+    drafts = Draft.objects.published(now).select_related("doc_type").with_comment_counts()
+    if state == "open":
+        drafts = drafts.filter(closes_at__gt=now)
+    elif state == "closed":
+        drafts = drafts.filter(closes_at__lte=now)
+    else:
+        state = ""
+    drafts = drafts.order_by("-closes_at", "-id")
+    page = paginate(request, drafts, PER_PAGE)
+    return render(
+        request,
+        "documents/draft_list.html",
+        {
+            "title": _("Lấy ý kiến dự thảo văn bản"),
+            "page": page,
+            "state": state,
+            "now": now,
+        },
+    )
+
+
+def _published_draft(slug):
+    draft = (
+        Draft.objects.published()
+        .select_related("doc_type", "document__doc_type")
+        .prefetch_related(
+            "files",
+            Prefetch(
+                "comments",
+                queryset=DraftComment.objects.published().only(
+                    # Never the contact details: they are not even loaded for public pages.
+                    "id",
+                    "draft_id",
+                    "name",
+                    "organisation",
+                    "article_ref",
+                    "body",
+                    "created_at",
+                ),
+                to_attr="published_comments",
+            ),
+        )
+        .filter(slug=slug[:150])
+        .first()
+    )
+    if draft is None:
+        raise Http404(_("Không tìm thấy dự thảo."))
+    return draft
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit("5/m", scope="documents-comment", methods=("POST",))
+def draft_detail(request, slug):
+    draft = _published_draft(slug)
+    is_open = draft.is_open()
+    form = None
+    status = 200
+    if is_open:
+        if request.method == "POST":
+            form = CommentForm(request.POST)
+            if form.is_valid():
+                services.comment_submit(draft=draft, data=form.cleaned_data)
+                return redirect("documents:draft-thanks", slug=draft.slug)
+            status = 400
+        else:
+            form = CommentForm()
+    elif request.method == "POST":
+        status = 409
+    response = render(
+        request,
+        "documents/draft_detail.html",
+        {
+            "draft": draft,
+            "files": list(draft.files.all()),
+            "comments": draft.published_comments,
+            "form": form,
+            "is_open": is_open,
+            "closed_by_time": request.method == "POST" and not is_open,
+        },
+        status=status,
+    )
+    if form is not None:
+        # The form carries this visitor's CSRF token: a shared page cache must not keep it.
+        add_never_cache_headers(response)
+    return response
+
+
+def draft_thanks(request, slug):
+    """The page after a comment is sent: the same for everyone, no query, no personal data."""
+    return render(request, "documents/draft_thanks.html", {"slug": slug})
