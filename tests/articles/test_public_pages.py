@@ -67,7 +67,8 @@ def test_query_count_does_not_grow_with_content(client, url_name, django_assert_
     large = make_site(n_articles=25, n_photos=4, n_categories=5)
     many = count_queries(client, url_for(*large), django_assert_max_num_queries)
     assert few == many, f"{url_name}: {few} queries with little content, {many} with more"
-    assert many <= 8
+    # The home page adds one query per section block (documents, schedule, questions).
+    assert many <= 9
 
 
 def test_home_shows_featured_and_sections(client):
