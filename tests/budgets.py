@@ -1,0 +1,9 @@
+"""Query budgets shared by the public-page tests: one number, raised in one place with a reason.
+
+A public page renders with at most this many queries whatever its content (tests check also
+that the count does not grow with content). The home page is the largest: session-free
+request, generation check, menu categories, featured and latest articles, articles per
+category, and one query for each section block (documents, schedule, questions).
+"""
+
+PUBLIC_PAGE_QUERIES = 9
