@@ -1,6 +1,8 @@
 import re
 
 from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 
 # Admin pages that may carry the rich-text editor.
 _EDITOR_PAGE = re.compile(r"^/admin/.+/(add|change)/$")
@@ -28,3 +30,23 @@ class PortalCSPMiddleware(CSPMiddleware):
             update["script-src"] = ["'self'", "'unsafe-inline'"]
         parts.update = {**(parts.update or {}), **update}
         return parts
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compresses what every visitor gets alike, never a response that may carry a secret.
+
+    Compressing a page that reflects input next to a secret (a CSRF token, a session's
+    data) lets an attacker guess the secret from the compressed sizes (BREACH). So pages
+    are left uncompressed when the request carries a session (staff), when the response sets
+    a cookie (a CSRF token is being handed out with a form) and in the admin. Static files
+    are compressed ahead of time by whitenoise.
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.cookies
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path_info.startswith("/admin/")
+        ):
+            return response
+        return super().process_response(request, response)

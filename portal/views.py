@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from articles.models import Article
+from portal import menu
 
 
 def _home_context():
@@ -75,9 +78,22 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def sitemap_page(request):
+    """*Sơ đồ cổng*: every section and category, from the menu's one definition."""
+    return render(request, "portal/sitemap.html", {"sections": menu.site_map()})
+
+
+# Uploaded images get a fresh random name each (portal/images.py) and are never rewritten, so
+# browsers may keep them for a year. Other uploads keep the default (revalidated).
+IMMUTABLE_MEDIA = re.compile(r"^images/[0-9a-f]{2}/[0-9a-f]{32}(-\d+)?\.(jpg|jpeg|png|webp)$")
+
+
 def media(request, path):
     """Uploaded files, for a single machine without a web server in front (see README)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200 and IMMUTABLE_MEDIA.match(path):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def favicon(request):

@@ -6,12 +6,17 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def translated_url(context, language):
-    """The current page in ``language`` (falls back to that language's home page)."""
+def translated_url(context, language, absolute=False):
+    """The current page in ``language`` (falls back to that language's home page).
+
+    ``absolute=True`` for ``hreflang`` alternates, which search engines want absolute: the host
+    comes from ``request.get_host()``, which checks it against ALLOWED_HOSTS.
+    """
     request = context.get("request")
     if request is None:
         return "/" if language == "vi" else f"/{language}/"
-    return translate_url(request.get_full_path(), language)
+    url = translate_url(request.get_full_path(), language)
+    return request.build_absolute_uri(url) if absolute else url
 
 
 @register.simple_tag(takes_context=True)
