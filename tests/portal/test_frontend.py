@@ -296,3 +296,20 @@ def test_uploaded_images_are_cached_for_a_year(client, settings):
     assert response.status_code == 200
     assert "immutable" not in response.get("Cache-Control", "")
     assert client.get("/media/images/00/khong-co.webp").status_code == 404
+
+
+def test_only_the_first_card_of_a_list_loads_eagerly(client):
+    cover = factories.image()
+    for _ in range(3):
+        factories.article(cover=cover)
+    html = client.get("/tin-tuc/").content.decode()
+    images = re.findall(r"<img [^>]*>", html[html.index('class="article-list') :])
+    assert len(images) == 3
+    assert 'fetchpriority="high"' in images[0] and "loading=" not in images[0]
+    assert all('loading="lazy"' in img and "fetchpriority" not in img for img in images[1:])
+
+
+def test_public_pages_load_no_script(client):
+    factories.article()
+    for url in ["/", "/tin-tuc/", "/so-do-cong/", "/bau-cu/", "/khen-thuong/"]:
+        assert "<script" not in client.get(url).content.decode(), url
