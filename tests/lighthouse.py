@@ -167,7 +167,13 @@ def run_lighthouse(node, cli, chromium, url, form_factor, skip, out):
         args.append("--preset=desktop")
     if skip:
         args.append(f"--skip-audits={','.join(skip)}")
-    subprocess.run(args, check=True, env={**os.environ, "CHROME_PATH": chromium})
+    # Lighthouse sometimes loses the trace on a loaded machine (NO_NAVSTART): try again.
+    for attempt in range(3):
+        done = subprocess.run(args, check=False, env={**os.environ, "CHROME_PATH": chromium})
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            fail(f"Lighthouse failed three times on {url} ({form_factor})")
     report = json.loads(Path(out).read_text())
     scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
     failing = [
