@@ -1,3 +1,4 @@
+import logging
 import re
 from functools import lru_cache
 
@@ -7,6 +8,8 @@ from django.templatetags.static import static
 
 from articles.models import Article
 from portal import menu
+
+logger = logging.getLogger(__name__)
 
 
 def has_demo_content():
@@ -35,10 +38,20 @@ def banner_lines(name, banner=""):
     return tuple(_BANNER_SPLIT.split(name, maxsplit=1))
 
 
+PLACEHOLDER_EMBLEM = "img/emblem-placeholder.svg"
+
+
 def emblem_url(value):
     if value.startswith(("https://", "http://", "/")):
         return value
-    return static(value)
+    try:
+        return static(value)
+    except ValueError:
+        # A PORTAL_EMBLEM missing from collectstatic's manifest must not break every page.
+        logger.error(
+            "PORTAL_EMBLEM %r is not a collected static file; using the placeholder", value
+        )
+        return static(PLACEHOLDER_EMBLEM)
 
 
 def portal(request):

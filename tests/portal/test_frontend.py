@@ -313,3 +313,26 @@ def test_public_pages_load_no_script(client):
     factories.article()
     for url in ["/", "/tin-tuc/", "/so-do-cong/", "/bau-cu/", "/khen-thuong/"]:
         assert "<script" not in client.get(url).content.decode(), url
+
+
+def test_a_missing_emblem_file_falls_back_to_the_placeholder(settings, client, tmp_path):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    (tmp_path / "static").mkdir()
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    # As after collectstatic: the placeholder is in the manifest, the operator's file is not
+    # (ManifestStaticFilesStorage raises ValueError for it).
+    staticfiles_storage.hashed_files = {
+        "img/emblem-placeholder.svg": "img/emblem-placeholder.abc123.svg",
+        "css/site.css": "css/site.abc123.css",
+        "css/print.css": "css/print.abc123.css",
+        "img/favicon.svg": "img/favicon.abc123.svg",
+    }
+    settings.PORTAL_EMBLEM = "img/khong-co.svg"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'src="/static/img/emblem-placeholder.abc123.svg"' in response.content.decode()
