@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format bench install migrate demo messages screenshots lock clean
+.PHONY: run test browser lint format bench install migrate demo messages screenshots lighthouse lock clean
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint
+# Debian's Chromium first: without it (and no right to install it) stop before anything runs.
+browser:
+	@sh .ci/install-browser
+	@sh .ci/install-browser gpg gnupg
+
+test: browser lint
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -56,6 +61,10 @@ messages: install
 
 screenshots: demo
 	$(PY) -m tests.screenshots
+
+# Lighthouse on the main pages (production settings, demo content); tools go to .tools/.
+lighthouse: install
+	$(PY) -m tests.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Refresh both lock files after changing pyproject.toml's ranges (then run make test).
 lock:

@@ -1,21 +1,15 @@
+import logging
+import re
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import connection
+from django.templatetags.static import static
 
-from articles.models import Article, Category
+from articles.models import Article
+from portal import menu
 
-
-def _menu():
-    categories = list(
-        Category.objects.filter(show_in_menu=True).only("name", "slug", "parent_id", "order")
-    )
-    children = {}
-    for category in categories:
-        if category.parent_id:
-            children.setdefault(category.parent_id, []).append(category)
-    top = [c for c in categories if not c.parent_id]
-    for category in top:
-        category.menu_children = children.get(category.pk, [])
-    return top
+logger = logging.getLogger(__name__)
 
 
 def has_demo_content():
@@ -34,13 +28,44 @@ def has_demo_content():
         return bool(cursor.fetchone()[0])
 
 
+_BANNER_SPLIT = re.compile(r"\s+(?=(?:tỉnh|thành phố|UBND|Ủy ban)\b)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def banner_lines(name, banner=""):
+    """The portal's name on two lines: PORTAL_BANNER's "one|two", else split before "tỉnh"."""
+    if banner:
+        return tuple(part.strip() for part in banner.split("|", 1) if part.strip())
+    return tuple(_BANNER_SPLIT.split(name, maxsplit=1))
+
+
+PLACEHOLDER_EMBLEM = "img/emblem-placeholder.svg"
+
+
+def emblem_url(value):
+    if value.startswith(("https://", "http://", "/")):
+        return value
+    try:
+        return static(value)
+    except ValueError:
+        # A PORTAL_EMBLEM missing from collectstatic's manifest must not break every page.
+        logger.error(
+            "PORTAL_EMBLEM %r is not a collected static file; using the placeholder", value
+        )
+        return static(PLACEHOLDER_EMBLEM)
+
+
 def portal(request):
-    """Site-wide context: the portal name, the main menu and the demo banner (2 queries)."""
-    path = request.path_info
-    if path.startswith("/admin/"):
-        return {"PORTAL_NAME": settings.PORTAL_NAME}
-    return {
-        "PORTAL_NAME": settings.PORTAL_NAME,
-        "menu_categories": _menu,
-        "has_demo_content": has_demo_content,
-    }
+    """Site-wide context: name, banner, menu and the demo banner (at most 2 queries)."""
+    context = {"PORTAL_NAME": settings.PORTAL_NAME}
+    if request.path_info.startswith("/admin/"):
+        return context
+    context.update(
+        {
+            "PORTAL_BANNER_LINES": banner_lines(settings.PORTAL_NAME, settings.PORTAL_BANNER),
+            "PORTAL_EMBLEM_URL": emblem_url(settings.PORTAL_EMBLEM),
+            "main_menu": menu.main_menu,
+            "has_demo_content": has_demo_content,
+        }
+    )
+    return context

@@ -1,8 +1,10 @@
 import logging
 
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -123,3 +125,23 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return database_unavailable_response(request, exception)
         return None
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compresses what every visitor gets alike, never a response that may carry a secret.
+
+    Compressing a page that reflects input next to a secret (a CSRF token, a session's
+    data) lets an attacker guess the secret from the compressed sizes (BREACH). So pages
+    are left uncompressed when the request carries a session (staff), when the response sets
+    a cookie (a CSRF token is being handed out with a form) and in the admin. Static files
+    are compressed ahead of time by whitenoise.
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.cookies
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path_info.startswith("/admin/")
+        ):
+            return response
+        return super().process_response(request, response)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.PublicGZipMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,6 +265,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng thông tin điện tử tỉnh Hà Nam")
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)
 PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
+# The header: the emblem (a static file path or an absolute URL) and the name on two lines
+# ("line one|line two"; by default PORTAL_NAME is split before "tỉnh"/"thành phố").
+PORTAL_EMBLEM = os.environ.get("PORTAL_EMBLEM", "img/emblem-placeholder.svg")
+PORTAL_BANNER = os.environ.get("PORTAL_BANNER", "")
+# The menu's public-service links; an empty value leaves the entry out.
+PORTAL_NATIONAL_SERVICES_URL = os.environ.get(
+    "PORTAL_NATIONAL_SERVICES_URL", "https://dichvucong.gov.vn/"
+)
+PORTAL_PROVINCE_SERVICES_URL = os.environ.get("PORTAL_PROVINCE_SERVICES_URL", "")
 PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_MB", "10")) * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("PORTAL_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 # Attached files of the documents registry (PDF, DOC/DOCX, XLS/XLSX, ZIP): see portal/files.py.

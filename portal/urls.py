@@ -30,6 +30,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("so-do-cong/", views.sitemap_page, name="sitemap-page"),
     path("", include("articles.urls")),
     path("", include("elections.urls")),
     path("", include("awards.urls")),

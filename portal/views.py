@@ -1,3 +1,4 @@
+import re
 import sys
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.views.static import serve
 from articles.models import Article
 from documents.services import home_block_context as documents_home_block
 from organisation.services import home_block_context as organisation_home_block
+from portal import menu
 from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from questions.services import home_block_context as questions_home_block
 from schedule.services import home_block_context as schedule_home_block
@@ -92,13 +94,26 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html"))
 
 
+def sitemap_page(request):
+    """*Sơ đồ cổng*: every section and category, from the menu's one definition."""
+    return render(request, "portal/sitemap.html", {"sections": menu.site_map()})
+
+
+# Uploaded images get a fresh random name each (portal/images.py) and are never rewritten, so
+# browsers may keep them for a year. Other uploads keep the default (revalidated).
+IMMUTABLE_MEDIA = re.compile(r"^images/[0-9a-f]{2}/[0-9a-f]{32}(-\d+)?\.(jpg|jpeg|png|webp)$")
+
+
 def media(request, path):
     """Uploaded files, for a single machine without a web server in front (see README)."""
     try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
     # A name too long for the file system, a NUL byte, a path leaving the folder: no such file.
     except (OSError, ValueError, SuspiciousFileOperation) as exc:
         raise Http404(path) from exc
+    if response.status_code == 200 and IMMUTABLE_MEDIA.match(path):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def favicon(request):

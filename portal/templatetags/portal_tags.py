@@ -7,25 +7,31 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def translated_url(context, language):
+def translated_url(context, language, absolute=False):
     """The current page in ``language``, else that language's home page.
 
     The path comes from the request, so it is only used when it names a page of this site:
     ``//evil.com/`` (or ``/%2F%2Fevil.com/``) must never become a link to another site.
+    ``absolute=True`` for ``hreflang`` alternates, which search engines want absolute: the host
+    comes from ``request.get_host()``, which checks it against ALLOWED_HOSTS.
     """
     with translation.override(language):
         home = reverse("home")
     request = context.get("request")
     if request is None:
         return home
+    url = home
     try:
         resolve(request.path_info)
     except Resolver404:
-        return home
-    url = translate_url(request.get_full_path(), language)
-    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
-        return home
-    return url
+        pass
+    else:
+        translated = translate_url(request.get_full_path(), language)
+        if translated.startswith("/") and url_has_allowed_host_and_scheme(
+            translated, allowed_hosts=None
+        ):
+            url = translated
+    return request.build_absolute_uri(url) if absolute else url
 
 
 @register.simple_tag(takes_context=True)

@@ -103,7 +103,7 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(3):  # commendation decisions for the election are listed too
         make_decision(election=big)
     client.get(small.get_absolute_url())  # warm caches (content types, etc.)
-    with django_assert_num_queries(11) as small_ctx:
+    with django_assert_num_queries(10) as small_ctx:
         assert client.get(small.get_absolute_url()).status_code == 200
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         assert client.get(big.get_absolute_url()).status_code == 200
@@ -112,7 +112,7 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries):
 def test_list_query_count_is_fixed(client, django_assert_num_queries):
     h.contest(h.election())
     client.get("/bau-cu/")
-    with django_assert_num_queries(5) as ctx:
+    with django_assert_num_queries(4) as ctx:
         client.get("/bau-cu/")
     for _ in range(30):
         election = h.election()
