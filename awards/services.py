@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from awards.models import Decision, Recipient
+from portal import pagecache
 from portal.text import fold, nfc
 
 IMPORT_MAX_ROWS = 5000
@@ -362,4 +363,5 @@ def recipients_import(*, decision, rows, user=None, replace=False):
             recipient.full_clean(exclude=["decision"], validate_constraints=False)
             objects.append(recipient)
         bulk_create_with_history(objects, Recipient, batch_size=500, default_user=user)
+        pagecache.bump()  # bulk_create sends no signals
     return len(objects)

@@ -15,7 +15,8 @@ from awards.exports import (
 )
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
-from portal.pagination import paginate
+from portal.pagecache import vary_on_params
+from portal.pagination import page_number, paginate
 
 PER_PAGE = 20
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +28,7 @@ def _choice(request, key, allowed):
     return value if value in allowed else ""
 
 
+@vary_on_params("authority", "form", "year", page=page_number)
 def decision_list(request):
     authorities = list(Authority.objects.filter(decisions__isnull=False).distinct())
     forms = list(AwardForm.objects.filter(decisions__isnull=False).distinct())
@@ -65,6 +67,7 @@ def decision_list(request):
     )
 
 
+@vary_on_params()
 def decision_detail(request, slug):
     decision = (
         Decision.objects.select_related("authority", "form", "proposed_by", "article", "election")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from elections.models import Contest, ElectoralUnit, PollingArea
+from portal import pagecache
 from portal.text import fold, nfc, person_sort_key
 
 HUNDRED = Decimal(100)
@@ -653,6 +654,7 @@ def polling_areas_import(*, election, rows, user=None):
             bulk_update_with_history(
                 to_update, PollingArea, IMPORT_FIELDS, batch_size=IMPORT_BATCH, default_user=user
             )
+        pagecache.bump()  # bulk writes send no signals
     report.created, report.updated = len(to_create), len(to_update)
     return report
 

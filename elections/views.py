@@ -11,11 +11,13 @@ from articles.models import Article
 from awards.models import Decision
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
-from portal.pagination import paginate
+from portal.pagecache import vary_on_params
+from portal.pagination import page_number, paginate
 
 PER_PAGE = 20
 
 
+@vary_on_params(page=page_number)
 def election_list(request):
     elections = Election.objects.published().prefetch_related("contests")
     return render(
@@ -39,6 +41,7 @@ def _summary(election):
     return getattr(election, "turnout_summary", None)
 
 
+@vary_on_params()
 def election_detail(request, slug):
     election = _get_election(slug)
     contests, totals = services.election_tallies(election=election)
@@ -138,6 +141,7 @@ def results_csv(request, slug):
     return _csv_response(f"ket-qua-{election.slug}.csv", services.RESULT_COLUMNS, rows)
 
 
+@vary_on_params()
 def results_json(request, slug):
     election = _get_election(slug)
     contests, _totals = services.election_tallies(election=election)
@@ -159,6 +163,7 @@ def turnout_csv(request, slug):
     return _csv_response(f"ty-le-di-bau-{election.slug}.csv", services.TURNOUT_COLUMNS, rows)
 
 
+@vary_on_params()
 def turnout_json(request, slug):
     election = _get_election(slug)
     totals = services.area_totals(election=election)

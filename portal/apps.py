@@ -15,3 +15,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="portal.sync_roles")
+        from portal import pagecache
+
+        pagecache.connect_signals()

@@ -54,3 +54,20 @@ def save_with_unique_slug(instance, save, *, source, max_length, attempts=3):
                 raise
             instance.slug = unique_slug(model, source, instance=instance, max_length=max_length)
     return None
+
+
+class PageGeneration(models.Model):
+    """One row: the generation of every cached public page (see portal/pagecache.py).
+
+    It lives in the database because the default cache is per process: every worker and every
+    instance must see a change at once, and the database is what they all share.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "page generation"
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.value)

@@ -1,15 +1,13 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from articles.models import Article
+from portal.pagecache import vary_on_params
 
 
 def _home_context():
@@ -29,21 +27,9 @@ def _home_context():
     return {"featured": featured, "latest": latest_list, "sections": sections}
 
 
-# The home page is the same for every visitor and the busiest page: its HTML is kept for a
-# minute, so a scheduled article reaches the home page at most a minute late (its own page,
-# lists and feeds show it on time).
-HOME_CACHE_SECONDS = 60
-
-
+@vary_on_params()  # tracking parameters (?fbclid=...) share the cached page
 def home(request):
-    if request.GET:  # tracking parameters and the like: render, don't cache a variant
-        return render(request, "portal/home.html", _home_context())
-    key = f"portal:home:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("portal/home.html", _home_context(), request=request)
-        cache.set(key, html, HOME_CACHE_SECONDS)
-    return HttpResponse(html)
+    return render(request, "portal/home.html", _home_context())
 
 
 @never_cache
