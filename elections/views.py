@@ -11,7 +11,7 @@ from articles.models import Article
 from awards.models import Decision
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
-from portal.pagecache import vary_on_params
+from portal.pagecache import cached_by_generation, vary_on_params
 from portal.pagination import page_number, paginate
 
 PER_PAGE = 20
@@ -41,10 +41,19 @@ def _summary(election):
     return getattr(election, "turnout_summary", None)
 
 
+def _tallies(request, election):
+    # Tallying reads every candidate, result and area: done once per content change.
+    return cached_by_generation(
+        f"elections:tallies:{election.pk}",
+        lambda: services.election_tallies(election=election),
+        request=request,
+    )
+
+
 @vary_on_params()
 def election_detail(request, slug):
     election = _get_election(slug)
-    contests, totals = services.election_tallies(election=election)
+    contests, totals = _tallies(request, election)
     turnout = services.election_turnout(
         election=election, totals=totals, summary=_summary(election)
     )
@@ -136,7 +145,7 @@ def _election_dict(request, election):
 
 def results_csv(request, slug):
     election = _get_election(slug)
-    contests, _totals = services.election_tallies(election=election)
+    contests, _totals = _tallies(request, election)
     rows = list(services.results_rows(contests=contests))
     return _csv_response(f"ket-qua-{election.slug}.csv", services.RESULT_COLUMNS, rows)
 
@@ -144,7 +153,7 @@ def results_csv(request, slug):
 @vary_on_params()
 def results_json(request, slug):
     election = _get_election(slug)
-    contests, _totals = services.election_tallies(election=election)
+    contests, _totals = _tallies(request, election)
     return _json_response(
         {
             "cuoc_bau_cu": _election_dict(request, election),

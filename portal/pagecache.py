@@ -228,7 +228,7 @@ def _declared_params(path):
 
 
 def _normalise(value):
-    return " ".join(nfc(value).split())
+    return " ".join(nfc(value or "").split())
 
 
 def _is_tracking(name):
@@ -249,7 +249,9 @@ def page_key(request):
                 continue
             else:
                 normalise = _normalise
-            params.append(f"{name}={normalise(request.GET.get(name))}")
+            value = normalise(request.GET.get(name))
+            if value != normalise(None):  # ?page=1 and ?q= are the page without them
+                params.append(f"{name}={value}")
     scheme = "https" if request.is_secure() else "http"
     raw = f"{scheme}://{request.get_host()}{request.path}?{'&'.join(params)}"
     return PAGE_KEY_PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
