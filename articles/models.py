@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q, Window
+from django.db import connections, models
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
-from portal.text import fold
+from portal.text import document_number_words, fold_words, nfc
 
 
 class Category(NFCModel):
@@ -142,14 +143,46 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("category", "cover").defer("body", "search_text")
+        return self.select_related("category", "cover").defer("body", "search_text", "search_title")
 
     def search(self, query):
-        words = fold(query).split()[:12]
-        qs = self
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Articles containing the query's syllables as a phrase, title matches first.
+
+        ``bau cu`` finds "bầu cử" (accents, đ, case and Unicode form folded) but not "cuộc".
+        A document number in any of its usual spellings (``45-CT/TW``, ``45/CT-TW``,
+        ``45 CT TW``) also finds it written any other way. On PostgreSQL the match is
+        full-text search over a GIN-indexed ``tsvector`` of the folded words (migration
+        0004); elsewhere ``LIKE`` over the same words: the same rows on both.
+        """
+        phrase = " ".join(fold_words(query).split()[:12])
+        if not phrase:
+            return self.none()
+        # Users type document numbers in lower case too; the pattern looks for capitals.
+        numbers = document_number_words(nfc(query).upper())
+        if connections[self.db].vendor == "postgresql":
+            tsquery = " || ".join(
+                ["phraseto_tsquery('simple', %s)"]
+                + ["plainto_tsquery('simple', %s)"] * len(numbers)
+            )
+            matches = RawSQL(  # noqa: S611 - fixed SQL; the words are parameters
+                f'"articles_article"."search_vector" @@ ({tsquery})',
+                [phrase, *numbers],
+                output_field=models.BooleanField(),
+            )
+        else:
+            matches = Q(search_text__contains=f" {phrase} ")
+            for number in numbers:
+                matches |= Q(search_text__contains=f" {number} ")
+        title_match = Case(
+            When(search_title__contains=f" {phrase} ", then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.filter(matches)
+            .alias(title_match=title_match)
+            .order_by("-title_match", "-publish_at", "-id")
+        )
 
     def latest_per_category(self, per_category=4):
         """The newest ``per_category`` articles of each category, in one query.
@@ -231,7 +264,9 @@ class Article(NFCModel):
         _("tin nổi bật"), default=False, help_text=_("Tin nổi bật mới nhất hiện đầu trang chủ.")
     )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    # Folded words of the title, summary and body, and of the title alone (portal.text).
     search_text = models.TextField(editable=False, default="")
+    search_title = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lần cuối lúc"), auto_now=True)
     created_by = models.ForeignKey(
@@ -303,7 +338,10 @@ class Article(NFCModel):
         )  # fmt: skip
 
     def refresh_search_text(self):
-        self.search_text = fold(" ".join([self.title, self.summary, html_to_text(self.body)]))
+        text = " ".join([self.title, self.summary, html_to_text(self.body)])
+        numbers = " ".join(document_number_words(text))
+        self.search_text = fold_words(f"{text} {numbers}")
+        self.search_title = fold_words(self.title)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

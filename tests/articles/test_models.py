@@ -72,7 +72,8 @@ def test_search_text_is_folded(category):
     article = factories.article(
         category=category, title="Hội nghị", summary="Tổng kết", body="<p>Bầu <b>cử</b> ĐBQH</p>"
     )
-    assert article.search_text == "hoi nghi tong ket bau cu dbqh"
+    assert article.search_text == " hoi nghi tong ket bau cu dbqh "
+    assert article.search_title == " hoi nghi "
 
 
 def test_unpublish_must_follow_publish(category):
