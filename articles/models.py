@@ -1,16 +1,35 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
 from portal.text import document_number_words, fold_words, nfc
+
+_SLUG_MARK = "slug-placeholder-0"
+
+
+@lru_cache(maxsize=64)
+def _slug_url_pattern(name, language, script_prefix):
+    return reverse(name, kwargs={"slug": _SLUG_MARK})
+
+
+def slug_url(name, slug):
+    """``reverse(name, kwargs={"slug": slug})`` without resolving again for every link.
+
+    A list or home page links every article and category twice or more: the pattern is
+    reversed once per language and the slug put in its place.
+    """
+    return _slug_url_pattern(name, get_language(), get_script_prefix()).replace(_SLUG_MARK, slug)
 
 
 class Category(NFCModel):
@@ -65,7 +84,7 @@ class Category(NFCModel):
         )  # fmt: skip
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return slug_url("articles:category", self.slug)
 
 
 class Image(NFCModel):
@@ -344,7 +363,7 @@ class Article(NFCModel):
         self.search_title = fold_words(self.title)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def is_live(self):

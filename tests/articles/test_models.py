@@ -174,3 +174,19 @@ def test_explicit_duplicate_slug_still_fails(category):
     factories.article(category=category, slug="trung-lap")
     with pytest.raises(IntegrityError):
         factories.article(category=category, slug="trung-lap")
+
+
+def test_slug_urls_match_reverse_in_every_language(article):
+    from django.urls import reverse
+    from django.utils import translation
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert article.get_absolute_url() == reverse(
+                "articles:detail", kwargs={"slug": article.slug}
+            )
+            assert article.category.get_absolute_url() == reverse(
+                "articles:category", kwargs={"slug": article.category.slug}
+            )
+    with translation.override("en"):
+        assert article.get_absolute_url().startswith("/en/tin-tuc/")
