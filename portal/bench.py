@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -289,6 +290,8 @@ def run(stdout):
         return
     if not _ensure_wrk(stdout):
         return
+    # Stopped with Ctrl-C or kill: unwind, so the finally blocks stop the gunicorn servers.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))
     started = time.perf_counter()
     data = {}
     data.update(awards_bench.populate_for_pages())
