@@ -33,7 +33,6 @@ from elections import bench as elections_bench
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "4"))
-WARM_SECONDS = 1
 CONNECTIONS = 16
 LOAD_CLIENTS = 64
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
@@ -83,17 +82,24 @@ def parse_wrk(output):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", output).group(1))
     p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))
-    errors = 0
+    kinds = {}
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
+        names = ["connect", "read", "write", "timeout"]
+        kinds = dict(zip(names, map(int, socket_errors.groups()), strict=True))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if non_2xx:
-        errors += int(non_2xx.group(1))
+    kinds["non_2xx_3xx"] = int(non_2xx.group(1)) if non_2xx else 0
     requests = int(re.search(r"(\d+) requests in", output).group(1))
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "requests": requests}
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "errors": sum(kinds.values()),
+        "error_kinds": kinds,
+        "requests": requests,
+    }
 
 
 def _wrk(url, seconds, connections=CONNECTIONS, script=None):
@@ -155,9 +161,19 @@ class Server:
                 time.sleep(0.3)
 
     def check(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(self.base + path, timeout=60) as response:  # noqa: S310
             if response.status != 200:
                 raise RuntimeError(f"{path}: {response.status}")
+
+    def warm(self, path):
+        """A few requests one after another: both workers have the page, nothing queued."""
+        for _ in range(4):
+            self.check(path)
+
+    def drain(self):
+        """Wait until requests wrk left queued are answered (the backlog is first in, first
+        out), so they do not count against the next page."""
+        self.check("/healthz")
 
     def stop(self):
         self.process.terminate()
@@ -186,13 +202,15 @@ def _measure_size(stdout, size, pages, static_path):
             for _name, path in pages:
                 server.check(path)
         on = servers["on"]
-        _wrk(on.base + static_path, WARM_SECONDS)
+        on.warm(static_path)
         results["static 30 KiB (ceiling)"] = {"on": _wrk(on.base + static_path, PAGE_SECONDS)}
+        on.drain()
         for name, path in pages:
             results[name] = {}
             for mode, server in servers.items():
-                _wrk(server.base + path, WARM_SECONDS)
+                server.warm(path)
                 results[name][mode] = _wrk(server.base + path, PAGE_SECONDS)
+                server.drain()
             stdout.write(
                 f"  {size:,} articles, {name}: {results[name]['on']['rps']:.0f} req/s cached, "
                 f"{results[name]['off']['rps']:.0f} req/s rendered"
@@ -221,7 +239,8 @@ def _load_test(stdout, pages):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(lua)
         try:
-            _wrk(server.base + "/", WARM_SECONDS, LOAD_CLIENTS, script.name)
+            for _name, path in pages:
+                server.warm(path)
             result = _wrk(server.base + "/", LOAD_SECONDS, LOAD_CLIENTS, script.name)
         finally:
             os.unlink(script.name)
@@ -230,7 +249,8 @@ def _load_test(stdout, pages):
     stdout.write(
         f"\nLoad: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s over the {len(pages)} public pages "
         f"(cache on): {result['requests']:,} requests, {result['rps']:.0f} req/s, "
-        f"p99 {result['p99_ms']:.0f} ms, errors: {result['errors']}"
+        f"p99 {result['p99_ms']:.0f} ms, errors: {result['errors']} "
+        f"({', '.join(f'{kind} {n}' for kind, n in result['error_kinds'].items())})"
     )
     return result
 
