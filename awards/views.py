@@ -15,7 +15,7 @@ from awards.exports import (
 )
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
-from portal.pagecache import vary_on_params
+from portal.pagecache import cached_by_generation, vary_on_params
 from portal.pagination import page_number, paginate
 
 PER_PAGE = 20
@@ -47,7 +47,12 @@ def decision_list(request):
         decisions = decisions.filter(form__slug=selected["form"])
     if selected["year"]:
         decisions = decisions.filter(decision_year_q(int(selected["year"])))
-    totals = awards_totals(queryset=Recipient.objects.filter(decision__in=decisions))
+    # Counting 100,000 recipients on every render: kept until the next content change.
+    totals = cached_by_generation(
+        "awards:totals:" + "&".join(f"{k}={v}" for k, v in selected.items()),
+        lambda: awards_totals(queryset=Recipient.objects.filter(decision__in=decisions)),
+        request=request,
+    )
     page = paginate(request, decisions.for_listing(), PER_PAGE)
     query = "&".join(f"{k}={v}" for k, v in selected.items() if v)
     return render(
