@@ -316,3 +316,14 @@ def test_with_redis_the_generation_lives_in_the_shared_cache(client, settings, c
     cache.delete(pagecache.GENERATION_KEY)  # evicted: a new generation, never an old page
     Article.objects.filter(pk=article.pk).update(title="Sau khi mất khóa")
     assert "Sau khi mất khóa" in client.get("/").content.decode()
+
+
+def test_commendation_totals_follow_a_new_recipient(client):
+    from tests.awards.conftest import make_decision, make_recipients
+
+    decision = make_decision()
+    make_recipients(decision, collectives=1, individuals=2)
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 2
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 2  # kept
+    make_recipients(decision, individuals=5)
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 7
