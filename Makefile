@@ -48,6 +48,7 @@ test: browser lint
 	$(VENV)/bin/pytest
 
 # Benchmarks run on PostgreSQL (COPY is compared there) unless DATABASE_URL says otherwise.
+# Pages through gunicorn + wrk (installed when missing), then exports: about 10 minutes.
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/portal
 # Production settings (DEBUG off, hashed static files), so the numbers mean something.
 BENCH_ENV = DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=localhost DJANGO_SECURE_SSL_REDIRECT=0

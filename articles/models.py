@@ -1,15 +1,35 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q, Window
+from django.db import connections, models
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
-from portal.text import search_index_text, search_words
+from portal.text import document_number_words, fold_words, nfc
+
+_SLUG_MARK = "slug-placeholder-0"
+
+
+@lru_cache(maxsize=64)
+def _slug_url_pattern(name, language, script_prefix):
+    return reverse(name, kwargs={"slug": _SLUG_MARK})
+
+
+def slug_url(name, slug):
+    """``reverse(name, kwargs={"slug": slug})`` without resolving again for every link.
+
+    A list or home page links every article and category twice or more: the pattern is
+    reversed once per language and the slug put in its place.
+    """
+    return _slug_url_pattern(name, get_language(), get_script_prefix()).replace(_SLUG_MARK, slug)
 
 
 class Category(NFCModel):
@@ -64,7 +84,7 @@ class Category(NFCModel):
         )  # fmt: skip
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return slug_url("articles:category", self.slug)
 
 
 class Image(NFCModel):
@@ -142,18 +162,76 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("category", "cover").defer("body", "search_text")
+        return self.select_related("category", "cover").defer("body", "search_text", "search_title")
 
     def search(self, query):
-        words = search_words(query)
-        qs = self
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Articles containing the query's syllables as a phrase, title matches first.
+
+        ``bau cu`` finds "bầu cử" (accents, đ, case and Unicode form folded) but not "cuộc".
+        A document number in any of its usual spellings (``45-CT/TW``, ``45/CT-TW``,
+        ``45 CT TW``) also finds it written any other way. On PostgreSQL the match is
+        full-text search over a GIN-indexed ``tsvector`` of the folded words (migration
+        0004); elsewhere ``LIKE`` over the same words: the same rows on both.
+        """
+        phrase = " ".join(fold_words(query).split()[:12])
+        if not phrase:
+            return self.none()
+        # Users type document numbers in lower case too; the pattern looks for capitals.
+        numbers = document_number_words(nfc(query).upper())
+        if connections[self.db].vendor == "postgresql":
+            tsquery = " || ".join(
+                ["phraseto_tsquery('simple', %s)"]
+                + ["plainto_tsquery('simple', %s)"] * len(numbers)
+            )
+            matches = RawSQL(  # noqa: S611 - fixed SQL; the words are parameters
+                f'"articles_article"."search_vector" @@ ({tsquery})',
+                [phrase, *numbers],
+                output_field=models.BooleanField(),
+            )
+        else:
+            matches = Q(search_text__contains=f" {phrase} ")
+            for number in numbers:
+                matches |= Q(search_text__contains=f" {number} ")
+        title_match = Case(
+            When(search_title__contains=f" {phrase} ", then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.filter(matches)
+            .alias(title_match=title_match)
+            .order_by("-title_match", "-publish_at", "-id")
+        )
 
     def latest_per_category(self, per_category=4):
-        """The newest ``per_category`` articles of each category, in one query."""
-        ranked = self.annotate(
+        """The newest ``per_category`` articles of each category, in a fixed number of queries.
+
+        Each category's newest rows are picked by their own ``LIMIT`` subquery, which reads
+        the (category, publish_at) index and stops after ``per_category`` rows; ranking all
+        published articles instead grows with the archive (41 ms at 5,000 articles).
+        """
+        latest = [
+            self.filter(category_id=category_id)
+            .order_by("-publish_at", "-id")
+            .values("pk")[:per_category]
+            for category_id in Category.objects.order_by().values_list("pk", flat=True)
+        ]
+        if not latest:
+            return self.none().annotate(rank=Value(0))
+        newest = None
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: one UNION ALL of the bounded reads, then the rows by primary key.
+            # ``pk IN (a) OR pk IN (b) ...`` would check every published row against them.
+            ids = list(latest[0].union(*latest[1:], all=True).values_list("pk", flat=True))
+            if ids:
+                newest = Q(pk__in=ids)
+        if newest is None:
+            # SQLite allows no LIMIT inside a UNION (its archives are small); with no ids the
+            # same form keeps the query count the same whatever the content.
+            newest = Q(pk__in=[])
+            for subquery in latest:
+                newest |= Q(pk__in=subquery)
+        ranked = self.filter(newest).annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("category_id")],
@@ -167,8 +245,11 @@ UNPUBLISH_BEFORE_PUBLISH = _("Thời điểm gỡ bài phải sau thời điểm
 
 
 def article_search_text(title, summary, body):
-    """The folded search column of an article (also used by the migration that refills it)."""
-    return search_index_text(" ".join([title, summary, html_to_text(body)]))
+    """The folded search column of an article: its folded words, then each document number
+    in its canonical form (also used by the migrations that refill it)."""
+    text = " ".join([title, summary, html_to_text(body)])
+    numbers = " ".join(document_number_words(text))
+    return fold_words(f"{text} {numbers}")
 
 
 class Article(NFCModel):
@@ -230,7 +311,9 @@ class Article(NFCModel):
         _("tin nổi bật"), default=False, help_text=_("Tin nổi bật mới nhất hiện đầu trang chủ.")
     )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
+    # Folded words of the title, summary and body, and of the title alone (portal.text).
     search_text = models.TextField(editable=False, default="")
+    search_title = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lần cuối lúc"), auto_now=True)
     created_by = models.ForeignKey(
@@ -262,6 +345,11 @@ class Article(NFCModel):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
             models.Index(fields=["category", "publish_at"], name="article_cat_publish_idx"),
+            # The next scheduled change bounds every cached page (portal/pagecache.py).
+            models.Index(fields=["publish_at"], name="article_publish_idx"),
+            models.Index(fields=["unpublish_at"], name="article_unpublish_idx"),
+            # The home page's featured article: the newest featured one, else the newest.
+            models.Index(fields=["is_featured", "publish_at", "id"], name="article_featured_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -308,9 +396,10 @@ class Article(NFCModel):
 
     def refresh_search_text(self):
         self.search_text = article_search_text(self.title, self.summary, self.body)
+        self.search_title = fold_words(self.title)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def is_live(self):

@@ -5,12 +5,14 @@ from django.utils.translation import gettext as _
 
 from articles.forms import SearchForm
 from articles.models import Article, Category
-from portal.pagination import paginate
+from portal.pagecache import vary_on_params
+from portal.pagination import page_number, paginate
 from portal.ratelimit import ratelimit
 
 PER_PAGE = 12
 
 
+@vary_on_params(page=page_number)
 def article_list(request):
     articles = Article.objects.published().for_listing()
     return render(
@@ -20,6 +22,7 @@ def article_list(request):
     )
 
 
+@vary_on_params(page=page_number)
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     articles = (
@@ -46,6 +49,7 @@ def _get_article(request, slug):
     raise Http404(_("Không tìm thấy bài viết."))
 
 
+@vary_on_params()
 def article_detail(request, slug):
     article, is_preview = _get_article(request, slug)
     photos = list(article.photos.select_related("image"))
@@ -68,6 +72,7 @@ def article_detail(request, slug):
     )
 
 
+@vary_on_params()
 def article_print(request, slug):
     article, is_preview = _get_article(request, slug)
     photos = list(article.photos.select_related("image"))
@@ -78,8 +83,10 @@ def article_print(request, slug):
     )
 
 
-# Each search scans the folded text column: per-address limit so it cannot exhaust the database.
+# Per-address limit so search cannot be used to exhaust the database (a cached result page is
+# served by the page cache before the limit is counted).
 @ratelimit("60/m", scope="search")
+@vary_on_params("q", page=page_number)
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

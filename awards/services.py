@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from awards.models import Decision, Recipient, award_q
+from portal import pagecache
 from portal.imports import Checked
 from portal.tables import Column, Limits, TableError, cell_text, read_table
 from portal.text import fold, nfc
@@ -251,4 +252,5 @@ def recipients_import(*, decision, rows, user=None, replace=False):
             recipient.full_clean(exclude=["decision"], validate_constraints=False)
             objects.append(recipient)
         bulk_create_with_history(objects, Recipient, batch_size=500, default_user=user)
+        pagecache.bump()  # bulk_create sends no signals
     return len(objects)

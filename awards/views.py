@@ -16,7 +16,8 @@ from awards.exports import (
 )
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
-from portal.pagination import paginate
+from portal.pagecache import cached_by_generation, vary_on_params
+from portal.pagination import page_number, paginate
 from portal.text import nfc
 
 PER_PAGE = 20
@@ -29,6 +30,7 @@ def _choice(request, key, allowed):
     return value if value in allowed else ""
 
 
+@vary_on_params("authority", "form", "year", "q", page=page_number)
 def decision_list(request):
     authorities = list(Authority.objects.filter(decisions__isnull=False).distinct())
     forms = list(AwardForm.objects.filter(decisions__isnull=False).distinct())
@@ -51,7 +53,12 @@ def decision_list(request):
         decisions = decisions.filter(form__slug=selected["form"])
     if selected["year"]:
         decisions = decisions.filter(decision_year_q(int(selected["year"])))
-    totals = awards_totals(queryset=Recipient.objects.filter(decision__in=decisions))
+    # Counting 100,000 recipients on every render: kept until the next content change.
+    totals = cached_by_generation(
+        "awards:totals:" + "&".join(f"{k}={v}" for k, v in selected.items()),
+        lambda: awards_totals(queryset=Recipient.objects.filter(decision__in=decisions)),
+        request=request,
+    )
     page = paginate(request, decisions.for_listing(), PER_PAGE)
     query = urlencode({k: v for k, v in selected.items() if v})
     return render(
@@ -71,6 +78,7 @@ def decision_list(request):
     )
 
 
+@vary_on_params()
 def decision_detail(request, slug):
     decision = (
         Decision.objects.select_related("authority", "form", "proposed_by", "article", "election")

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
-from portal.pagination import paginate
+from portal.pagecache import cached_by_generation, vary_on_params
+from portal.pagination import page_number, paginate
 from portal.spreadsheets import csv_cell
 
 PER_PAGE = 20
 
 
+@vary_on_params(page=page_number)
 def election_list(request):
     elections = Election.objects.published().prefetch_related("contests")
     return render(
@@ -41,9 +43,19 @@ def _summary(election):
     return getattr(election, "turnout_summary", None)
 
 
+def _tallies(request, election):
+    # Tallying reads every candidate, result and area: done once per content change.
+    return cached_by_generation(
+        f"elections:tallies:{election.pk}",
+        lambda: services.election_tallies(election=election),
+        request=request,
+    )
+
+
+@vary_on_params()
 def election_detail(request, slug):
     election = _get_election(slug)
-    contests, totals = services.election_tallies(election=election)
+    contests, totals = _tallies(request, election)
     turnout = services.election_turnout(
         election=election, totals=totals, summary=_summary(election)
     )
@@ -145,14 +157,15 @@ def _election_dict(request, election):
 
 def results_csv(request, slug):
     election = _get_election(slug)
-    contests, _totals = services.election_tallies(election=election)
+    contests, _totals = _tallies(request, election)
     rows = list(services.results_rows(contests=contests))
     return _csv_response(f"ket-qua-{election.slug}.csv", services.RESULT_COLUMNS, rows)
 
 
+@vary_on_params()
 def results_json(request, slug):
     election = _get_election(slug)
-    contests, _totals = services.election_tallies(election=election)
+    contests, _totals = _tallies(request, election)
     return _json_response(
         {
             "cuoc_bau_cu": _election_dict(request, election),
@@ -171,6 +184,7 @@ def turnout_csv(request, slug):
     return _csv_response(f"ty-le-di-bau-{election.slug}.csv", services.TURNOUT_COLUMNS, rows)
 
 
+@vary_on_params()
 def turnout_json(request, slug):
     election = _get_election(slug)
     totals = services.area_totals(election=election)

@@ -18,3 +18,6 @@ class PortalConfig(AppConfig):
         from portal import menu
 
         menu.connect_signals()
+        from portal import pagecache
+
+        pagecache.connect_signals()

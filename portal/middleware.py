@@ -1,12 +1,14 @@
 import logging
 
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 
 from portal.cache import RateLimitedWarning
 from portal.richtext import is_editor_widget
@@ -75,10 +77,50 @@ class PortalCSPMiddleware(CSPMiddleware):
         parts.update = {**(parts.update or {}), **update}
         return parts
 
+    # The policy is the same for every response of a kind (public, admin, editor page) unless
+    # a view changes it or a nonce is used: built once per kind, not on every request.
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        response = self._with_policy(request, response)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+    def _with_policy(self, request, response):
+        kind = self._policy_kind(request, response)
+        if kind is None:
+            return super().process_response(request, response)
+        headers = self._built_headers.get(kind)
+        if headers is None:
+            blank = HttpResponse()
+            super().process_response(request, blank)
+            headers = [
+                (name, blank[name]) for name in (HEADER, HEADER_REPORT_ONLY) if name in blank
+            ]
+            self._built_headers[kind] = headers
+        else:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        for name, value in headers:
+            if name not in response:
+                response[name] = value
+        return response
+
+    @cached_property
+    def _built_headers(self):
+        return {}
+
+    @staticmethod
+    def _policy_kind(request, response):
+        per_response = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+        if any(hasattr(response, f"{attr}{ro}") for attr in per_response for ro in ("", "_ro")):
+            return None
+        if getattr(request, "_csp_nonce", None) is not None or settings.DEBUG:
+            return None
+        for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+            if (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES"):
+                return None
+        path = request.path_info
+        if not path.startswith("/admin/"):
+            return "public"
+        return "editor" if carries_editor(response) else "admin"
 
 
 # Errors that mean the database cannot be reached (refused, dropped, restarting, locked),

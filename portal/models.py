@@ -116,3 +116,20 @@ class ImportPreview(models.Model):
 
     def __str__(self):
         return f"{self.flow} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class PageGeneration(models.Model):
+    """One row: the generation of every cached public page (see portal/pagecache.py).
+
+    It lives in the database because the default cache is per process: every worker and every
+    instance must see a change at once, and the database is what they all share.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "page generation"
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.value)

@@ -81,7 +81,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compression outside the page cache: cached pages are kept plain and compressed per client.
     "portal.middleware.PublicGZipMiddleware",
+    # Outside everything else: a cached page is served without sessions, locale or CSRF work.
+    "portal.pagecache.PageCacheMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,6 +264,12 @@ AWARDS_EXPORT_KEEP_DAYS = int(os.environ.get("AWARDS_EXPORT_KEEP_DAYS", "7"))
 
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Whole-page cache for anonymous visitors (portal/pagecache.py) and the headers for proxies.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", True)
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+PORTAL_PAGE_MAX_AGE = int(os.environ.get("PORTAL_PAGE_MAX_AGE", "30"))
+PORTAL_PAGE_S_MAXAGE = int(os.environ.get("PORTAL_PAGE_S_MAXAGE", "300"))
 
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng thông tin điện tử tỉnh Hà Nam")
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)

@@ -26,3 +26,5 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 PORTAL_SERVE_MEDIA = True
+# Query-count tests measure the rendering; tests/portal/test_pagecache.py turns the cache on.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", False)  # noqa: F405

@@ -115,6 +115,31 @@ def search_words(query, limit=12):
     return (numbers + fold(rest).split())[:limit]
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+# A number followed by letter or number groups, with or without separators: 45-CT/TW,
+# 123/2021/NĐ-CP, 45 CT TW. Matched on the original text (the letters are capitals).
+_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:[\s/.\-]*[A-ZĐ][A-ZĐ0-9]*|[\s/.\-]+\d+\b)+")
+
+
+def fold_words(value):
+    """Folded text as space-separated words with a space at each end, for phrase search.
+
+    Punctuation becomes a space, so " bau cu " is found by ``LIKE '% bau cu %'`` and by
+    PostgreSQL's ``phraseto_tsquery('simple', 'bau cu')`` alike, and never inside "cuoc".
+    """
+    words = _NOT_WORD.sub(" ", fold(value)).split()
+    return f" {' '.join(words)} " if words else ""
+
+
+def document_number_words(value):
+    """Each document number in ``value`` as one word in its canonical form (``45cttw``)."""
+    found = []
+    for match in _DOCUMENT_NUMBER.finditer(nfc(value or "")):
+        if any(ch.isalpha() for ch in match.group()):
+            found.append(normalize_document_number(match.group()).lower())
+    return found
+
+
 # Vietnamese alphabet order. Each base letter gets a rank; tone marks break ties after it.
 _ALPHABET = "a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y".split()
 _LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}

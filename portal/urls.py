@@ -3,29 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
 from articles.feeds import CategoryFeed, LatestArticlesFeed
 from portal import health, views
 from portal.sitemaps import SITEMAPS
-
-FEED_CACHE_SECONDS = 300
-
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),
-    # Feeds and the sitemap are the same for everyone and fetched by robots: cached briefly.
-    path(
-        "sitemap.xml",
-        cache_page(FEED_CACHE_SECONDS)(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
-    path("rss/", cache_page(FEED_CACHE_SECONDS)(LatestArticlesFeed()), name="rss"),
-    path("rss/<slug:slug>/", cache_page(FEED_CACHE_SECONDS)(CategoryFeed()), name="rss-category"),
+    # Feeds and the sitemap are cached like every public page (portal/pagecache.py).
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("rss/", LatestArticlesFeed(), name="rss"),
+    path("rss/<slug:slug>/", CategoryFeed(), name="rss-category"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,13 +2,11 @@ import re
 import sys
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.translation import get_language
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
@@ -17,6 +15,7 @@ from documents.services import home_block_context as documents_home_block
 from organisation.services import home_block_context as organisation_home_block
 from portal import menu
 from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from portal.pagecache import vary_on_params
 from questions.services import home_block_context as questions_home_block
 from schedule.services import home_block_context as schedule_home_block
 
@@ -46,21 +45,9 @@ def _home_context():
     }
 
 
-# The home page is the same for every visitor and the busiest page: its HTML is kept for a
-# minute, so a scheduled article reaches the home page at most a minute late (its own page,
-# lists and feeds show it on time).
-HOME_CACHE_SECONDS = 60
-
-
+@vary_on_params()  # tracking parameters (?fbclid=...) share the cached page
 def home(request):
-    if request.GET:  # tracking parameters and the like: render, don't cache a variant
-        return render(request, "portal/home.html", _home_context())
-    key = f"portal:home:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("portal/home.html", _home_context(), request=request)
-        cache.set(key, html, HOME_CACHE_SECONDS)
-    return HttpResponse(html)
+    return render(request, "portal/home.html", _home_context())
 
 
 def robots_txt(request):

@@ -19,6 +19,7 @@ from elections.models import (
     validate_ballots,
     validate_turnout,
 )
+from portal import pagecache
 from portal.numbers import parse_count
 from portal.tables import Column, Limits, TableError, cell_text, read_table
 from portal.text import fold, nfc
@@ -246,5 +247,6 @@ def polling_areas_import(*, election, rows, user=None):
             bulk_update_with_history(
                 to_update, PollingArea, IMPORT_FIELDS, batch_size=IMPORT_BATCH, default_user=user
             )
+        pagecache.bump()  # bulk writes send no signals
     report.created, report.updated = len(to_create), len(to_update)
     return report

@@ -108,3 +108,24 @@ def test_wsgi_never_falls_back_to_development_settings():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_csp_header_is_built_once_per_kind(client, make_user, monkeypatch):
+    import csp.middleware
+
+    calls = []
+    real = csp.middleware.build_policy
+    monkeypatch.setattr(csp.middleware, "build_policy", lambda **kw: calls.append(1) or real(**kw))
+    headers = {client.get(url)["Content-Security-Policy"] for url in ["/", "/tin-tuc/", "/"]}
+    assert len(headers) == 1 and "unsafe-inline" not in headers.pop()
+    assert len(calls) == 2  # the policy and the (empty) report-only policy, once
+    client.force_login(make_user("csp2", superuser=True))
+    add_page = client.get("/admin/articles/article/add/")["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in add_page
+    assert (
+        "unsafe-inline"
+        not in client.get("/admin/articles/article/")["Content-Security-Policy"]
+        .split("script-src")[1]
+        .split(";")[0]
+    )

@@ -1,0 +1,356 @@
+"""``manage.py bench`` pages section: public pages through gunicorn, measured with wrk.
+
+Builds the data set (articles with covers in 30 categories, an election with 800 polling
+areas and 300 candidates, 100,000 commendation recipients), starts gunicorn with production
+settings on 127.0.0.1 twice (page cache on and off), and drives each page with wrk for a
+bounded time: requests/s, p50, p99, errors and the share of a 30 KiB static file served by
+the same server, first at 5,000 articles and then at 50,000. Ends with 64 clients for 30 s
+over all the pages (cache on, as in production) and writes everything as JSON too.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from articles import bench as articles_bench
+from awards import bench as awards_bench
+from elections import bench as elections_bench
+
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
+PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "4"))
+CONNECTIONS = 16
+LOAD_CLIENTS = 64
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+STATIC_NAME = "bench/ceiling-30k.txt"
+
+
+def _pages(data):
+    return [
+        ("home", "/"),
+        ("home ?fbclid=&utm_source=", "/?fbclid=IwAR0bench&utm_source=zalo&utm_medium=social"),
+        ("article", f"/tin-tuc/{data['article']}/"),
+        ("news list", "/tin-tuc/"),
+        ("category", f"/chuyen-muc/{data['category']}/"),
+        ("commendations", "/khen-thuong/"),
+        ("decision", f"/khen-thuong/{data['decision']}/"),
+        ("election", f"/bau-cu/{data['election']}/"),
+        ("search 'bau cu'", "/tim-kiem/?q=bau+cu"),
+    ]
+
+
+# --- wrk --------------------------------------------------------------------------------
+
+
+def _ensure_wrk(stdout):
+    if shutil.which("wrk"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        stdout.write("wrk is missing: installing the Debian package (apt-get install wrk)")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)  # noqa: S607 - Debian tool
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)  # noqa: S607
+    if shutil.which("wrk"):
+        return True
+    stdout.write("wrk is not installed (apt-get install wrk, as root): page benchmark skipped")
+    return False
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output):
+    """requests/s, p50 and p99 in ms, and errors (socket errors and non-2xx/3xx answers)."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", output).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))
+    kinds = {}
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        names = ["connect", "read", "write", "timeout"]
+        kinds = dict(zip(names, map(int, socket_errors.groups()), strict=True))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    kinds["non_2xx_3xx"] = int(non_2xx.group(1)) if non_2xx else 0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "errors": sum(kinds.values()),
+        "error_kinds": kinds,
+        "requests": requests,
+    }
+
+
+def _wrk(url, seconds, connections=CONNECTIONS, script=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        command += ["-s", script]
+    done = subprocess.run(  # noqa: S603 - fixed arguments, local URL
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+    )
+    return parse_wrk(done.stdout)
+
+
+# --- gunicorn ---------------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url():
+    db = connection.settings_dict
+    host = db["HOST"] or "127.0.0.1"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Server:
+    """gunicorn with production settings (2 sync workers) on 127.0.0.1, page cache on or off."""
+
+    def __init__(self, *, page_cache):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
+        env.update(
+            DATABASE_URL=_database_url(),
+            DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only",
+            DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_LOG_LEVEL="WARNING",
+            PORTAL_PAGE_CACHE="1" if page_cache else "0",
+        )
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
+            env=env, cwd=settings.BASE_DIR,
+        )  # fmt: skip
+
+    def wait(self):
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                if time.time() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+
+    def check(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=60) as response:  # noqa: S310
+            if response.status != 200:
+                raise RuntimeError(f"{path}: {response.status}")
+
+    def warm(self, path):
+        """A few requests one after another: both workers have the page, nothing queued."""
+        for _ in range(4):
+            self.check(path)
+
+    def drain(self):
+        """Wait until requests wrk left queued are answered (the backlog is first in, first
+        out), so they do not count against the next page."""
+        self.check("/healthz")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def _write_static_file():
+    """A 30 KiB file in STATIC_ROOT: the ceiling is serving it (WhiteNoise, same server)."""
+    path = Path(settings.STATIC_ROOT) / STATIC_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = "Cổng thông tin điện tử tỉnh: tệp tĩnh 30 KiB dùng làm mức trần khi đo.\n"
+    text = (line * (30 * 1024 // len(line.encode()) + 1)).encode()[: 30 * 1024]
+    path.write_bytes(text)
+    return "/static/" + STATIC_NAME
+
+
+def _measure_size(stdout, size, pages, static_path):
+    results = {}
+    servers = {"on": Server(page_cache=True), "off": Server(page_cache=False)}
+    try:
+        for server in servers.values():
+            server.wait()
+            for _name, path in pages:
+                server.check(path)
+        on = servers["on"]
+        on.warm(static_path)
+        results["static 30 KiB (ceiling)"] = {"on": _wrk(on.base + static_path, PAGE_SECONDS)}
+        on.drain()
+        for name, path in pages:
+            results[name] = {}
+            for mode, server in servers.items():
+                server.warm(path)
+                results[name][mode] = _wrk(server.base + path, PAGE_SECONDS)
+                server.drain()
+            stdout.write(
+                f"  {size:,} articles, {name}: {results[name]['on']['rps']:.0f} req/s cached, "
+                f"{results[name]['off']['rps']:.0f} req/s rendered"
+            )
+    finally:
+        for server in servers.values():
+            server.stop()
+    ceiling = results["static 30 KiB (ceiling)"]["on"]["rps"]
+    for modes in results.values():
+        for row in modes.values():
+            row["share_of_ceiling"] = row["rps"] / ceiling if ceiling else 0
+    return results
+
+
+def _load_test(stdout, pages):
+    """64 clients for 30 s over every public page, production settings (cache on)."""
+    server = Server(page_cache=True)
+    try:
+        server.wait()
+        paths = ", ".join(f'"{path}"' for _name, path in pages)
+        lua = (
+            f"local paths = {{{paths}}}\nlocal i = 0\n"
+            "request = function()\n  i = i + 1\n"
+            '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(lua)
+        try:
+            for _name, path in pages:
+                server.warm(path)
+            result = _wrk(server.base + "/", LOAD_SECONDS, LOAD_CLIENTS, script.name)
+        finally:
+            os.unlink(script.name)
+    finally:
+        server.stop()
+    stdout.write(
+        f"\nLoad: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s over the {len(pages)} public pages "
+        f"(cache on): {result['requests']:,} requests, {result['rps']:.0f} req/s, "
+        f"p99 {result['p99_ms']:.0f} ms, errors: {result['errors']} "
+        f"({', '.join(f'{kind} {n}' for kind, n in result['error_kinds'].items())})"
+    )
+    return result
+
+
+def _table(stdout, by_size):
+    header = (
+        f"{'page':<28}{'articles':>9} | {'cached req/s':>12}{'p50':>8}{'p99':>8}{'err':>5}"
+        f"{'share':>8} | {'rendered req/s':>14}{'p50':>8}{'p99':>8}{'err':>5}{'share':>8}"
+    )
+    stdout.write("\n" + header + "\n" + "-" * len(header))
+
+    def cells(row, width):
+        if row is None:
+            return f"{'':>{width}}{'':>8}{'':>8}{'':>5}{'':>8}"
+        share = row["share_of_ceiling"]
+        share_text = f"1/{1 / share:.1f}" if 0 < share < 1 else f"{share:.2f}"
+        return (
+            f"{row['rps']:>{width},.0f}{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}"
+            f"{row['errors']:>5}{share_text:>8}"
+        )
+
+    names = list(next(iter(by_size.values())))
+    for name in names:
+        for size, results in by_size.items():
+            modes = results[name]
+            stdout.write(
+                f"{name:<28}{size:>9,} | {cells(modes.get('on'), 12)} | "
+                f"{cells(modes.get('off'), 14)}"
+            )
+    stdout.write("(p50/p99 in ms; share: requests/s as a fraction of the static file's)")
+
+
+def _machine():
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpu": model,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "system": platform.platform(),
+    }
+
+
+def run(stdout):
+    if connection.vendor != "postgresql":
+        stdout.write("The page benchmark needs PostgreSQL (DATABASE_URL): skipped")
+        return
+    if not _ensure_wrk(stdout):
+        return
+    # Stopped with Ctrl-C or kill: unwind, so the finally blocks stop the gunicorn servers.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))
+    started = time.perf_counter()
+    data = {}
+    data.update(awards_bench.populate_for_pages())
+    data.update(elections_bench.populate())
+    stdout.write(
+        f"Commendations and election built in {time.perf_counter() - started:.0f} s "
+        f"({awards_bench.ROWS:,} recipients, {elections_bench.AREAS} polling areas, "
+        f"{elections_bench.CANDIDATES} candidates)"
+    )
+    static_path = _write_static_file()
+    by_size = {}
+    for size in SIZES:
+        step = time.perf_counter()
+        data.update(articles_bench.grow_archive(size))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        stdout.write(f"Archive: {size:,} articles, built in {time.perf_counter() - step:.0f} s")
+        pages = _pages(data)
+        by_size[size] = _measure_size(stdout, size, pages, static_path)
+    _table(stdout, by_size)
+    load = _load_test(stdout, _pages(data))
+    out_dir = Path(settings.BASE_DIR) / "bench-results"
+    out_dir.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = out_dir / f"pages-{stamp}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "machine": _machine(),
+                "settings": {
+                    "gunicorn": "2 sync workers",
+                    "wrk": f"2 threads, {CONNECTIONS} connections, {PAGE_SECONDS} s per page",
+                    "cache": "default (local memory, generation in PostgreSQL)",
+                },
+                "pages": {str(size): results for size, results in by_size.items()},
+                "load": {"clients": LOAD_CLIENTS, "seconds": LOAD_SECONDS, **load},
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
+    stdout.write(f"Results written to {out.relative_to(settings.BASE_DIR)}")

@@ -1,0 +1,360 @@
+"""Whole-page cache for anonymous visitors, correct at every moment.
+
+Every public GET page is kept in the default cache, keyed by scheme, host, path (which holds
+the language: ``/en/...``) and only the query parameters the page reads. Each entry remembers
+the *generation* it was rendered under; any change to content bumps the generation, so every
+entry goes stale at once on every worker and instance:
+
+- without a shared cache (the default, local memory per process) the generation is one row
+  in the database (``portal.PageGeneration``), read once per request and bumped inside the
+  writer's transaction, so readers see the new generation exactly when they see the change;
+- with a shared cache (Redis) it is a random token in that cache, replaced after commit and
+  read in the same round trip as the page.
+
+A page never outlives the next scheduled change (an article's publish or take-down time), so
+scheduled articles appear and disappear on time on every page.
+
+What is never cached: requests carrying a session cookie (staff), non-GET requests, responses
+other than 200, streaming responses, responses that set a cookie, used a CSRF token or a CSP
+nonce, carry a message, or say ``private``/``no-store``/``no-cache`` (``never_cache`` views).
+"""
+
+import hashlib
+import time
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+
+from portal.text import nfc
+
+GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page:"
+
+# Paths that are never public pages.
+EXCLUDED_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz")
+
+# Parameters added by link shorteners, social networks and newsletters: never a new variant.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+     "zarsrc", "zalo_source", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref", "ref_src",
+     "si", "s_cid", "spm", "share", "ttclid", "li_fat_id"}
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "hsa_", "vero_")
+
+# Apps and models whose rows never show on a public page: saving them keeps the cache.
+NOT_PUBLIC_APPS = frozenset(
+    {"admin", "auth", "contenttypes", "sessions", "axes", "django_otp", "otp_totp",
+     "otp_static", "simple_history"}
+)  # fmt: skip
+NOT_PUBLIC_MODELS = {"portal.pagegeneration", "awards.exportlog"}
+
+# Date fields at which a row appears on or leaves public pages: a cached page lives no longer
+# than the nearest future value of any of them. Apps with their own schedules append here.
+SCHEDULE_FIELDS = [
+    ("articles.Article", "publish_at"),
+    ("articles.Article", "unpublish_at"),
+]
+
+
+def _config(name, default):
+    return getattr(settings, name, default)
+
+
+def enabled():
+    return _config("PORTAL_PAGE_CACHE", True)
+
+
+def _shared_cache():
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+# --- the generation ---------------------------------------------------------------------
+
+
+def _database_generation():
+    from portal.models import PageGeneration
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _cache_generation(value=None):
+    if value is None:
+        value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Evicted or never set: start a new generation, so no older page can match it.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def generation(request=None):
+    """The current generation, read at most once per request."""
+    if request is not None:
+        value = getattr(request, "_page_generation", None)
+        if value is not None:
+            return value
+    value = _cache_generation() if _shared_cache() else _database_generation()
+    if request is not None:
+        request._page_generation = value
+    return value
+
+
+def bump(using="default"):
+    """Make every cached page stale, on every process and instance.
+
+    Called by the signals below for every save/delete/m2m change of a public model, and
+    explicitly by code that changes rows without signals (``bulk_create``, ``update()``).
+    """
+    if _shared_cache():
+        transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using)
+        return
+    from portal.models import PageGeneration
+
+    # Inside the writer's transaction: the new generation becomes visible with the change.
+    rows = PageGeneration.objects.using(using).filter(pk=1).update(value=F("value") + 1)
+    if not rows:
+        PageGeneration.objects.using(using).get_or_create(pk=1, defaults={"value": 1})
+
+
+def _is_public_model(model):
+    meta = model._meta
+    return (
+        # Historical models used by migrations live in another registry: not the site's.
+        meta.apps is global_apps
+        and meta.app_label not in NOT_PUBLIC_APPS
+        and meta.label_lower not in NOT_PUBLIC_MODELS
+        # django-simple-history's audit rows are written with every save already bumping.
+        and not hasattr(model, "instance_type")
+    )
+
+
+def _on_change(sender, using="default", **kwargs):
+    if kwargs.get("action", "post_").startswith("post_") and _is_public_model(sender):
+        bump(using)
+
+
+def connect_signals():
+    """Any model of any app (new apps included) bumps the generation unless listed above."""
+    post_save.connect(_on_change, dispatch_uid="pagecache.post_save")
+    post_delete.connect(_on_change, dispatch_uid="pagecache.post_delete")
+    m2m_changed.connect(_on_change, dispatch_uid="pagecache.m2m_changed")
+
+
+def cached_by_generation(key, compute, *, request=None, timeout=None):
+    """``compute()``, kept in the cache until the next content change (election tallies)."""
+    full_key = f"pagecache:data:{key}:{generation(request)}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout or _config("PORTAL_PAGE_CACHE_SECONDS", 600))
+    return value
+
+
+# --- scheduled changes ------------------------------------------------------------------
+
+
+def _compute_next_change(now):
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    nearest = None
+    for label, field in SCHEDULE_FIELDS:
+        try:
+            model = global_apps.get_model(label)
+        except LookupError:
+            continue
+        value = (
+            model._default_manager.filter(**{f"{field}__gt": moment})
+            .order_by(field)
+            .values_list(field, flat=True)
+            .first()
+        )
+        if value is not None:
+            stamp = value.timestamp()
+            nearest = stamp if nearest is None else min(nearest, stamp)
+    return nearest
+
+
+def next_change(gen, now):
+    """Unix time of the next scheduled publish or take-down (0: none), cached per generation."""
+    key = f"pagecache:next:{gen}"
+    value = cache.get(key)
+    if value is None or (value and value <= now):
+        value = _compute_next_change(now) or 0
+        cache.set(key, value, _config("PORTAL_PAGE_CACHE_SECONDS", 600))
+    return value
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+def vary_on_params(*names, **normalizers):
+    """Declare the query parameters a view reads; every other parameter shares its cache entry.
+
+    ``@vary_on_params("q", page=page_number)``: each value is NFC-normalised and stripped, or
+    passed through the given function (so ``?page=abc`` and ``?page=1`` are one entry).
+    """
+
+    def decorate(view):
+        view.page_cache_params = {**dict.fromkeys(names), **normalizers}
+        return view
+
+    return decorate
+
+
+@lru_cache(maxsize=4096)
+def _declared_params(path):
+    language = "en" if path.startswith("/en/") else settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    return getattr(match.func, "page_cache_params", None)
+
+
+def _normalise(value):
+    return " ".join(nfc(value or "").split())
+
+
+def _is_tracking(name):
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def page_key(request):
+    """The cache key of ``request``'s page (language is in the path)."""
+    params = []
+    if request.GET:
+        declared = _declared_params(request.path_info)
+        for name in sorted(request.GET):
+            if declared is not None:
+                if name not in declared:
+                    continue
+                normalise = declared[name] or _normalise
+            elif _is_tracking(name):
+                continue
+            else:
+                normalise = _normalise
+            value = normalise(request.GET.get(name))
+            if value != normalise(None):  # ?page=1 and ?q= are the page without them
+                params.append(f"{name}={value}")
+    scheme = "https" if request.is_secure() else "http"
+    raw = f"{scheme}://{request.get_host()}{request.path}?{'&'.join(params)}"
+    return PAGE_KEY_PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+# --- the middleware ---------------------------------------------------------------------
+
+
+def _public_cache_control(ttl):
+    max_age = max(0, min(_config("PORTAL_PAGE_MAX_AGE", 30), int(ttl)))
+    s_maxage = max(0, min(_config("PORTAL_PAGE_S_MAXAGE", 300), int(ttl)))
+    return f"public, max-age={max_age}, s-maxage={s_maxage}"
+
+
+def _storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    if isinstance(getattr(request, "_csp_nonce", None), str):
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and (
+        getattr(messages, "_queued_messages", None) or getattr(messages, "_loaded_data", None)
+    ):
+        return False
+    control = response.get("Cache-Control", "")
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+class PageCacheMiddleware:
+    """Serves and stores public pages; place it right after WhiteNoise (see settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _candidate(self, request):
+        return (
+            enabled()
+            and request.method in ("GET", "HEAD")
+            and not request.path_info.startswith(EXCLUDED_PREFIXES)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    def __call__(self, request):
+        if not self._candidate(request):
+            return self._uncached(request, self.get_response(request))
+        try:
+            key = page_key(request)
+        except DisallowedHost:  # let Django answer the bad Host header as usual
+            return self.get_response(request)
+        now = time.time()
+        if _shared_cache():
+            found = cache.get_many([GENERATION_KEY, key])
+            gen = _cache_generation(found.get(GENERATION_KEY))
+            request._page_generation = gen
+            entry = found.get(key)
+        else:
+            gen = generation(request)
+            entry = cache.get(key)
+        if entry is not None and entry[0] == gen and entry[1] > now:
+            return self._serve(request, entry, now)
+        response = self.get_response(request)
+        if not _storable(request, response):
+            return response
+        soon = next_change(gen, now)
+        expires = now + _config("PORTAL_PAGE_CACHE_SECONDS", 600)
+        if soon:
+            expires = min(expires, soon)
+        if expires - now < 1:
+            return response
+        content = response.content
+        etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+        for name in ("Vary", "Expires"):
+            if response.has_header(name):
+                del response[name]
+        headers = [(name, value) for name, value in response.items() if name.lower() != "etag"]
+        cache.set(key, (gen, expires, headers, content, etag), max(1, int(expires - now)))
+        return self._conditional(request, response, etag, expires - now)
+
+    def _serve(self, request, entry, now):
+        _gen, expires, headers, content, etag = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return self._conditional(request, response, etag, expires - now)
+
+    def _conditional(self, request, response, etag, ttl):
+        response["ETag"] = etag
+        response["Cache-Control"] = _public_cache_control(ttl)
+        return get_conditional_response(request, etag=etag, response=response)
+
+    def _uncached(self, request, response):
+        # Only a request with a session can belong to a logged-in user; checking others would
+        # load nothing but cost a lookup.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = "private, no-store"
+                if request.method not in ("GET", "HEAD", "OPTIONS") and (
+                    request.path_info.startswith("/admin/") and response.status_code < 400
+                ):
+                    # Admin actions and imports may change rows without signals
+                    # (queryset.update(), bulk_create): any successful staff write bumps.
+                    bump()
+        return response

@@ -1,0 +1,40 @@
+"""The page benchmark reads wrk's report right (numbers are never asserted in tests)."""
+
+import pytest
+
+from portal.bench import parse_wrk
+
+REPORT = """Running 4s test @ http://127.0.0.1:8000/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.90ms    1.39ms  23.46ms   89.72%
+    Req/Sec     1.64k   133.85     1.86k    73.33%
+  Latency Distribution
+     50%  612.00us
+     75%    5.13ms
+     90%    6.05ms
+     99%    1.21s
+  9788 requests in 3.00s, 2.34MB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 12
+Requests/sec:   3262.67
+Transfer/sec:    798.38KB
+"""
+
+
+def test_parse_wrk_report():
+    result = parse_wrk(REPORT)
+    assert result["rps"] == pytest.approx(3262.67)
+    assert result["p50_ms"] == pytest.approx(0.612)
+    assert result["p99_ms"] == pytest.approx(1210)
+    assert result["requests"] == 9788
+    assert result["errors"] == 17
+    assert result["error_kinds"] == {
+        "connect": 0, "read": 3, "write": 0, "timeout": 2, "non_2xx_3xx": 12
+    }  # fmt: skip
+
+
+def test_a_clean_run_has_no_errors():
+    clean = REPORT.replace("  Socket errors: connect 0, read 3, write 0, timeout 2\n", "")
+    clean = clean.replace("  Non-2xx or 3xx responses: 12\n", "")
+    assert parse_wrk(clean)["errors"] == 0

@@ -1,0 +1,329 @@
+"""The whole-page cache (portal/pagecache.py): hits, keys, invalidation, schedules, headers."""
+
+import os
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from portal import pagecache
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PORTAL_PAGE_CACHE = True
+    pagecache._declared_params.cache_clear()
+    yield settings
+    pagecache._declared_params.cache_clear()
+
+
+@pytest.fixture
+def test_views(page_cache):
+    page_cache.ROOT_URLCONF = "tests.portal.pagecache_urls"
+    pagecache._declared_params.cache_clear()
+    return page_cache
+
+
+def _public_urls(category, article):
+    from tests.awards.conftest import make_decision
+    from tests.elections import helpers
+
+    election = helpers.election()
+    decision = make_decision()
+    return [
+        "/",
+        "/en/",
+        "/tin-tuc/",
+        category.get_absolute_url(),
+        article.get_absolute_url(),
+        reverse("articles:print", args=[article.slug]),
+        "/tim-kiem/?q=bau+cu",
+        "/rss/",
+        f"/rss/{category.slug}/",
+        "/sitemap.xml",
+        "/bau-cu/",
+        election.get_absolute_url(),
+        reverse("elections:results-json", args=[election.slug]),
+        "/khen-thuong/",
+        decision.get_absolute_url(),
+    ]
+
+
+def test_every_public_page_is_served_from_the_cache_with_one_query(
+    client, page_cache, category, django_assert_num_queries
+):
+    article = factories.article(category=category, title="Bầu cử đại biểu")
+    for url in _public_urls(category, article):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(1):  # the generation, nothing else
+            second = client.get(url)
+        assert second.status_code == 200, url
+        assert second.content == first.content, url
+        assert second["Cache-Control"] == "public, max-age=30, s-maxage=300", url
+        assert second["ETag"] == first["ETag"], url
+
+
+def test_tracking_and_unknown_parameters_share_the_page(
+    client, page_cache, category, django_assert_num_queries
+):
+    factories.article(category=category)
+    client.get("/")
+    client.get("/tin-tuc/")
+    for url in [
+        "/?fbclid=IwAR3x&utm_source=zalo&utm_medium=social",
+        "/tin-tuc/?gclid=1&anything=else",
+        "/tin-tuc/?page=1",  # the same page as no parameter
+        "/tin-tuc/?page=abc",  # shown as the first page, so the same entry
+    ]:
+        with django_assert_num_queries(1):  # the generation only: a hit
+            client.get(url)
+
+
+def test_declared_parameters_make_variants_and_are_normalised(
+    client, page_cache, category, django_assert_num_queries
+):
+    for i in range(14):
+        factories.article(category=category, title=f"Bài số {i}")
+    first_page = client.get("/tin-tuc/").content
+    second_page = client.get("/tin-tuc/?page=2").content
+    assert first_page != second_page
+    client.get("/tim-kiem/?q=bai+so")
+    with django_assert_num_queries(1):
+        assert client.get("/tin-tuc/?page=2&utm_campaign=x").content == second_page
+    with django_assert_num_queries(1):
+        client.get("/tim-kiem/?q=++bai%20%20so+")  # the same query once spaces are collapsed
+    with django_assert_num_queries(10, exact=False) as other_query:
+        client.get("/tim-kiem/?q=bau")
+    assert len(other_query) > 1  # another query: rendered
+
+
+def test_undeclared_views_are_keyed_by_every_parameter_but_tracking(client, test_views):
+    first = client.get("/plain/?x=1").content
+    assert client.get("/plain/?x=1&utm_source=a&fbclid=b").content == first
+    assert client.get("/plain/?x=2").content != first
+    declared = client.get("/declared/?a=1").content
+    assert client.get("/declared/?a=1&b=2").content == declared
+    assert client.get("/declared/?a=2").content != declared
+
+
+@pytest.mark.parametrize("url", ["/cookie/", "/csrf/", "/message/", "/never/", "/missing/"])
+def test_responses_with_cookies_tokens_messages_or_errors_are_never_cached(client, test_views, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert first.content != second.content
+    assert "public" not in second.get("Cache-Control", "")
+    assert client.get("/plain/").content == client.get("/plain/").content  # the control case
+
+
+def test_post_is_never_answered_from_the_cache(client, test_views):
+    cached = client.get("/plain/").content
+    assert client.post("/plain/").content != cached
+
+
+def test_saving_deleting_and_m2m_changes_show_at_once(client, page_cache, category):
+    from tests.elections import helpers
+
+    article = factories.article(category=category, title="Tin cũ")
+    election = helpers.election()
+    pages = ["/", "/tin-tuc/", category.get_absolute_url(), "/rss/", "/sitemap.xml"]
+    for url in pages:
+        assert "Tin cũ" in client.get(url).content.decode() or url == "/sitemap.xml"
+
+    article.title = "Tin đã sửa"
+    article.save()
+    for url in pages[:-1]:
+        html = client.get(url).content.decode()
+        assert "Tin đã sửa" in html and "Tin cũ" not in html, url
+
+    assert "Tin đã sửa" not in client.get(election.get_absolute_url()).content.decode()
+    article.elections.add(election)
+    assert "Tin đã sửa" in client.get(election.get_absolute_url()).content.decode()
+
+    category.name = "Chuyên mục mới"
+    category.save()
+    assert "Chuyên mục mới" in client.get(article.get_absolute_url()).content.decode()
+
+    slug = article.slug
+    assert client.get("/sitemap.xml").content.decode().count(slug) == 1
+    article.delete()
+    assert slug not in client.get("/sitemap.xml").content.decode()
+    assert client.get(f"/tin-tuc/{slug}/").status_code == 404
+
+
+def test_bulk_imports_bump_the_generation(client, page_cache):
+    from awards.services import recipients_import
+    from tests.awards.conftest import make_decision
+
+    decision = make_decision()
+    assert "Nguyễn Văn Bình" not in client.get(decision.get_absolute_url()).content.decode()
+    recipients_import(
+        decision=decision, rows=[{"kind": "individual", "name": "Nguyễn Văn Bình", "order": 1}]
+    )
+    assert "Nguyễn Văn Bình" in client.get(decision.get_absolute_url()).content.decode()
+
+
+def test_queryset_update_needs_the_explicit_bump(client, page_cache, category):
+    article = factories.article(category=category, title="Trước khi sửa hàng loạt")
+    client.get("/")
+    Article.objects.filter(pk=article.pk).update(title="Sau khi sửa hàng loạt")
+    assert "Trước khi sửa hàng loạt" in client.get("/").content.decode()  # no signal: stale
+    pagecache.bump()
+    assert "Sau khi sửa hàng loạt" in client.get("/").content.decode()
+
+
+def test_a_successful_staff_post_in_the_admin_bumps(client, page_cache, category, make_user):
+    article = factories.article(category=category, title="Bài sẽ gỡ")
+    assert "Bài sẽ gỡ" in client.get("/").content.decode()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)  # as an action might
+    staff = make_user("bientap", superuser=True)
+    staff_client = type(client)()
+    staff_client.force_login(staff)
+    response = staff_client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [article.pk], "index": 0},
+    )
+    assert response.status_code == 302
+    assert "Bài sẽ gỡ" not in client.get("/").content.decode()
+
+
+def test_a_scheduled_article_appears_and_disappears_on_time(client, page_cache, category):
+    factories.article(category=category, title="Tin thường")
+    start = timezone.now()
+    factories.article(
+        category=category, title="Tin hẹn giờ", publish_at=start + timedelta(seconds=4)
+    )
+    factories.article(
+        category=category,
+        title="Tin sắp gỡ",
+        publish_at=start - timedelta(days=1),
+        unpublish_at=start + timedelta(seconds=4),
+    )
+    pages = ["/", "/tin-tuc/", category.get_absolute_url(), "/rss/"]
+    for url in pages:
+        response = client.get(url)
+        html = response.content.decode()
+        assert "Tin hẹn giờ" not in html and "Tin sắp gỡ" in html, url
+        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+        assert max_age <= 4, url  # proxies must not keep it past the change either
+    remaining = (start + timedelta(seconds=4.05) - timezone.now()).total_seconds()
+    time.sleep(max(0, remaining))
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Tin hẹn giờ" in html and "Tin sắp gỡ" not in html, url
+
+
+def test_staff_never_get_cached_pages_and_never_fill_the_cache(
+    client, page_cache, category, make_user
+):
+    draft = factories.article(category=category, title="Bản nháp riêng", published=False)
+    staff_client = type(client)()
+    staff_client.force_login(make_user("bientap", superuser=True))
+    preview = staff_client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "Bản nháp riêng" in preview.content.decode()
+    assert preview["Cache-Control"] == "private, no-store"
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    client.get("/")  # cached for visitors
+    Article.objects.filter(pk=draft.pk).update(
+        status=Article.Status.PUBLISHED, publish_at=timezone.now()
+    )
+    home = staff_client.get("/")
+    assert "Bản nháp riêng" in home.content.decode()  # rendered for staff, not the cached copy
+    assert home["Cache-Control"] == "private, no-store"
+
+
+def test_repeat_visit_gets_304(client, page_cache, category):
+    factories.article(category=category)
+    first = client.get("/")
+    etag = first["ETag"]
+    again = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert client.get("/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_pages_do_not_vary_on_language_header_or_cookies(client, page_cache, category):
+    factories.article(category=category)
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="vi">' in first.content.decode()  # the language comes from the URL
+    assert "Vary" not in first
+    client.cookies["csrftoken"] = "x" * 32
+    second = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert "Vary" not in second
+    assert second.content == first.content
+    assert '<html lang="en">' in client.get("/en/").content.decode()
+
+
+def test_election_tallies_are_computed_once_per_generation(
+    client, settings, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.elections import helpers
+
+    election = helpers.election()
+    contest = helpers.contest(election)
+    unit = helpers.unit(contest)
+    helpers.candidate(unit, 500, name="Lê Văn An")
+    helpers.result(unit, valid=800)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(election.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(election.get_absolute_url())  # page cache off: only tallies cached
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    assert "Lê Văn An" in page.content.decode()
+    candidate = unit.candidates.get()
+    candidate.full_name = "Lê Văn Ân"
+    candidate.save()
+    assert "Lê Văn Ân" in client.get(election.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_the_generation_lives_in_the_shared_cache(client, settings, category):
+    settings.PORTAL_PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    pagecache._declared_params.cache_clear()
+    article = factories.article(category=category, title="Tin trên Redis")
+    assert "Tin trên Redis" in client.get("/").content.decode()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert cache.get(pagecache.GENERATION_KEY)
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Tin trên Redis" in client.get("/?utm_source=x").content.decode()
+    assert len(ctx.captured_queries) == 0  # generation and page in one Redis round trip
+    article.title = "Tin đã sửa trên Redis"
+    article.save()
+    assert "Tin đã sửa trên Redis" in client.get("/").content.decode()
+    cache.delete(pagecache.GENERATION_KEY)  # evicted: a new generation, never an old page
+    Article.objects.filter(pk=article.pk).update(title="Sau khi mất khóa")
+    assert "Sau khi mất khóa" in client.get("/").content.decode()
+
+
+def test_commendation_totals_follow_a_new_recipient(client):
+    from tests.awards.conftest import make_decision, make_recipients
+
+    decision = make_decision()
+    make_recipients(decision, collectives=1, individuals=2)
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 2
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 2  # kept
+    make_recipients(decision, individuals=5)
+    assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 7
