@@ -72,7 +72,7 @@ class PortalCSPMiddleware(CSPMiddleware):
             "style-src": ["'self'", "'unsafe-inline'"],
             "img-src": ["'self'", "data:", "blob:"],
         }
-        if carries_editor(response):
+        if getattr(request, "_portal_csp_editor", False) or carries_editor(response):
             update["script-src"] = ["'self'", "'unsafe-inline'"]
         parts.update = {**(parts.update or {}), **update}
         return parts
@@ -90,6 +90,9 @@ class PortalCSPMiddleware(CSPMiddleware):
             return super().process_response(request, response)
         headers = self._built_headers.get(kind)
         if headers is None:
+            # Built on a blank response: say which kind it is for (the editor is seen on the
+            # real response's form, which the blank one does not have).
+            request._portal_csp_editor = kind == "editor"
             blank = HttpResponse()
             super().process_response(request, blank)
             headers = [

@@ -29,7 +29,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -310,7 +310,15 @@ class PageCacheMiddleware:
             request._page_generation = gen
             entry = found.get(key)
         else:
-            gen = generation(request)
+            try:
+                gen = generation(request)
+            except DatabaseError:
+                # The database is down: what is cached was current when it was last reachable,
+                # so keep serving it; anything else goes on to the 503 page.
+                entry = cache.get(key)
+                if entry is not None and entry[1] > now:
+                    return self._serve(request, entry, now)
+                return self.get_response(request)
             entry = cache.get(key)
         if entry is not None and entry[0] == gen and entry[1] > now:
             return self._serve(request, entry, now)
@@ -346,8 +354,9 @@ class PageCacheMiddleware:
 
     def _uncached(self, request, response):
         # Only a request with a session can belong to a logged-in user; checking others would
-        # load nothing but cost a lookup.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # load nothing but cost a lookup. An error page (the database down: 503) is left as it
+        # is: looking up its user would only fail again.
+        if response.status_code < 500 and settings.SESSION_COOKIE_NAME in request.COOKIES:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 response["Cache-Control"] = "private, no-store"

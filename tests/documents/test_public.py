@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from awards.models import Decision
 from documents.models import Document, DocumentRelation, Field
-from tests.awards.conftest import make_decision
 from tests.documents.conftest import attach_pdf, make_comment, make_document, make_draft
+from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,9 @@ def _many(count):
 def test_list_runs_fixed_queries(client, django_assert_num_queries, count):
     _many(count)
     # Filter options: types, issuers, fields, years; the page: count and rows; base.html: 2.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(
+        10
+    ):  # + the footer's contact record and agency links (cached; cold here)
         response = client.get("/van-ban/?type=nghi-dinh&year=2022&status=in_force&page=1")
     assert response.status_code == 200
     assert response.content.decode().count('class="documents-item"') == count
@@ -47,27 +49,33 @@ def test_detail_runs_fixed_queries(client, django_assert_num_queries, count):
     target = docs[len(docs) // 2]
     decision = make_decision()
     target.award_decisions.add(decision)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(
+        12
+    ):  # + the footer's contact record and agency links (cached; cold here)
         response = client.get(target.get_absolute_url())
     assert response.status_code == 200
     assert decision.number in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 5])
-def test_draft_pages_run_fixed_queries(client, django_assert_num_queries, count):
+def test_draft_pages_run_fixed_queries(
+    client, django_assert_num_queries, count, django_assert_max_num_queries
+):
     drafts = [make_draft() for _ in range(count)]
     for draft in drafts:
         attach_pdf(draft)
         make_comment(draft, status="published")
         make_comment(draft)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(
+        6
+    ):  # + the footer's contact record and agency links (cached; cold here)
         response = client.get("/van-ban/du-thao/")
     assert response.content.decode().count('class="documents-item"') == count
-    with django_assert_num_queries(5):
+    with django_assert_max_num_queries(5):  # the footer's contact data may be cached by now
         response = client.get(drafts[0].get_absolute_url())
     assert response.status_code == 200
     # The thank-you page looks nothing up: only base.html's menu and demo banner (2).
-    with django_assert_num_queries(2):
+    with django_assert_max_num_queries(2):
         assert client.get(f"/van-ban/du-thao/{drafts[0].slug}/da-gui/").status_code == 200
 
 

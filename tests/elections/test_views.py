@@ -96,7 +96,9 @@ def test_detail_shows_turnout_bodies_results_and_published_articles(client):
     assert "62,00%" in html
 
 
-def test_detail_query_count_is_fixed(client, django_assert_num_queries):
+def test_detail_query_count_is_fixed(
+    client, django_assert_num_queries, django_assert_max_num_queries
+):
     small = h.election(name="Nhỏ")
     build(small, size=1)
     big = h.election(name="Lớn")
@@ -105,11 +107,14 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries):
         make_decision(election=big)
     client.get(small.get_absolute_url())  # warm caches (content types, etc.)
     cache.clear()  # tallies are kept until the next change: measure them computed
-    with django_assert_num_queries(12) as small_ctx:  # 11 and the content generation
+    # At most 14 from a cold cache (the footer's contact data and the menu may already be
+    # loaded in this process); then exactly as many for the bigger election.
+    with django_assert_max_num_queries(14) as small_ctx:
         assert client.get(small.get_absolute_url()).status_code == 200
+    cache.clear()  # the same cold start for the bigger election
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         assert client.get(big.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(8):  # tallies cached: the same for both
+    with django_assert_max_num_queries(8):  # tallies cached: the same for both
         assert client.get(big.get_absolute_url()).status_code == 200
 
 

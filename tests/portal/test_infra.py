@@ -71,15 +71,17 @@ def staff(make_user):
 # -- Redis down --------------------------------------------------------------------------
 
 
-def test_the_proxy_really_carries_the_cache(redis_proxy, content):
+def test_the_proxy_really_carries_the_cache(redis_proxy, content, settings):
+    settings.PORTAL_PAGE_CACHE = True
     client = Client()
     assert client.get("/").status_code == 200
-    assert any(":portal:home:" in key for key in redis_keys(redis_proxy.prefix))
+    assert any(":pagecache:page:" in key for key in redis_keys(redis_proxy.prefix))
 
 
 def test_public_pages_and_admin_are_served_while_redis_is_down(
-    redis_proxy, content, staff, monkeypatch
+    redis_proxy, content, staff, monkeypatch, settings
 ):
+    settings.PORTAL_PAGE_CACHE = True
     monkeypatch.setattr(ResilientRedisCache, "RETRY_SECONDS", 0)  # see the next tests
     client = Client()
     staff_client = Client()
@@ -107,9 +109,8 @@ def test_public_pages_and_admin_are_served_while_redis_is_down(
     assert late.get("/admin/").status_code == 200
 
     redis_proxy.restore()
-    cache.delete("portal:home:vi")
     assert client.get("/").status_code == 200
-    assert any(":portal:home:vi" in key for key in redis_keys(redis_proxy.prefix))
+    assert any(":pagecache:page:" in key for key in redis_keys(redis_proxy.prefix))
     assert staff_client.get("/admin/").status_code == 200
 
 
@@ -270,7 +271,8 @@ def test_admin_answers_503_without_the_database(content, staff):
     assert client.get("/admin/articles/article/").status_code == 200
 
 
-def test_pages_in_the_cache_are_still_served_without_the_database(content, client):
+def test_pages_in_the_cache_are_still_served_without_the_database(content, client, settings):
+    settings.PORTAL_PAGE_CACHE = True
     first = client.get("/")
     assert first.status_code == 200
     with connection.execute_wrapper(_refuse):
