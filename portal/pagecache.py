@@ -158,7 +158,9 @@ def connect_signals():
 
 def cached_by_generation(key, compute, *, request=None, timeout=None):
     """``compute()``, kept in the cache until the next content change (election tallies)."""
-    full_key = f"pagecache:data:{key}:{generation(request)}"
+    # The key may carry what a visitor typed (a search): hashed, so any text is a valid key.
+    digest = hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
+    full_key = f"pagecache:data:{digest}:{generation(request)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
