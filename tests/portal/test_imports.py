@@ -73,7 +73,8 @@ def _elections(make_user, monkeypatch, race):
 # waiting, which now also hits the page cache's generation row: the race runs on PostgreSQL
 # (the second CI run); SQLite deployments serialise writers (transaction_mode IMMEDIATE).
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="concurrent writers: runs in the PostgreSQL CI run"
+    connections["default"].vendor != "postgresql",
+    reason="concurrent writers: runs in the PostgreSQL CI run",
 )
 @pytest.mark.parametrize("setup", [_awards, _elections], ids=["recipients", "polling-areas"])
 @pytest.mark.django_db(transaction=True)
