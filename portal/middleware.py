@@ -172,6 +172,15 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+_COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/rss+xml",
+    "application/javascript",
+)
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     """Compresses what every visitor gets alike, never a response that may carry a secret.
 
@@ -187,6 +196,10 @@ class PublicGZipMiddleware(GZipMiddleware):
             response.cookies
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or request.path_info.startswith("/admin/")
+            # Files (PDFs, spreadsheets, images) are compressed already or sent as they are
+            # stored; browsers' PDF viewers expect them untouched.
+            or response.has_header("Content-Disposition")
+            or not response.get("Content-Type", "").startswith(_COMPRESSIBLE)
         ):
             return response
         return super().process_response(request, response)

@@ -28,6 +28,11 @@ SHOTS = [
     ("election.png", ELECTION, 1280, True),
     ("awards.png", "/khen-thuong/", 1280, False),
     ("home-en.png", "/en/", 1280, False),
+    ("documents.png", "/van-ban/", 1280, False),
+    ("organisation.png", "/co-cau-to-chuc/", 1280, False),
+    ("questions.png", "/hoi-dap/", 1280, False),
+    ("schedule.png", "/lich-cong-tac/", 1280, False),
+    ("home-mobile.png", "/", 390, False),
 ]
 
 
