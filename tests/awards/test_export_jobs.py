@@ -11,7 +11,9 @@ from awards import tasks
 from awards.models import ExportJob, ExportLog
 from tests.factories import make_decision, make_recipients
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connection after its tasks, as a real worker does: each test
+# commits for real, so the connection it closes is not the one holding the test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 EXPORT_URL = "/admin/awards/decision/xuat/"
 
