@@ -176,7 +176,7 @@ class ArticleQuerySet(models.QuerySet):
         phrase = " ".join(fold_words(query).split()[:12])
         if not phrase:
             return self.none()
-        # Users type document numbers in lower case too; the pattern looks for capitals.
+        # Typed in lower case too: read the query as capitals for the second shape.
         numbers = document_number_words(nfc(query).upper())
         if connections[self.db].vendor == "postgresql":
             tsquery = " || ".join(

@@ -84,20 +84,26 @@ _DOCUMENT_NUMBER_IN_TEXT = re.compile(
 )
 
 
+_DOCUMENT_NUMBER_IN_CAPITALS = re.compile(r"\b\d+(?:[\s/.\-]*[A-ZĐ][A-ZĐ0-9]*|[\s/.\-]+\d+\b)+")
+
+
 def document_numbers(text):
-    """The document numbers written in ``text``, normalised (see normalize_document_number)."""
+    """The document numbers written in ``text``, normalised (see normalize_document_number).
+
+    Two shapes count: a number joined to its parts by ``-``, ``/`` or ``.`` in any case
+    (``45/ct-tw``, ``42/2022/NĐ-CP``), and a number followed by groups in capitals with or
+    without separators (``45CT/TW``, ``45 CT TW``). Capitals only for the second, so that
+    "25 tháng 6" stays words.
+    """
+    text = nfc(text or "")
     found = []
-    for match in _DOCUMENT_NUMBER_IN_TEXT.finditer(nfc(text or "")):
+    for match in _DOCUMENT_NUMBER_IN_TEXT.finditer(text):
         if "/" in match.group() or "-" in match.group():
             found.append(normalize_document_number(match.group()))
-    return found
-
-
-def search_index_text(text):
-    """The folded search column for ``text``: the folded words, then every document number in
-    its normalised form, so that any variant typed in a query (see search_words) matches."""
-    numbers = " ".join(number.lower() for number in document_numbers(text))
-    return f"{fold(text)} {numbers}".strip()
+    for match in _DOCUMENT_NUMBER_IN_CAPITALS.finditer(text):
+        if any(ch.isalpha() for ch in match.group()):
+            found.append(normalize_document_number(match.group()))
+    return list(dict.fromkeys(found))
 
 
 def search_words(query, limit=12):
@@ -116,9 +122,6 @@ def search_words(query, limit=12):
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
-# A number followed by letter or number groups, with or without separators: 45-CT/TW,
-# 123/2021/NĐ-CP, 45 CT TW. Matched on the original text (the letters are capitals).
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:[\s/.\-]*[A-ZĐ][A-ZĐ0-9]*|[\s/.\-]+\d+\b)+")
 
 
 def fold_words(value):
@@ -132,12 +135,9 @@ def fold_words(value):
 
 
 def document_number_words(value):
-    """Each document number in ``value`` as one word in its canonical form (``45cttw``)."""
-    found = []
-    for match in _DOCUMENT_NUMBER.finditer(nfc(value or "")):
-        if any(ch.isalpha() for ch in match.group()):
-            found.append(normalize_document_number(match.group()).lower())
-    return found
+    """Each document number in ``value`` as one lower-case word (``45cttw``), for the folded
+    search columns: the same rule as :func:`document_numbers`."""
+    return [number.lower() for number in document_numbers(value)]
 
 
 # Vietnamese alphabet order. Each base letter gets a rank; tone marks break ties after it.
