@@ -126,6 +126,12 @@ class CountField(forms.IntegerField):
     def to_python(self, value):
         return parse_count(value)
 
+    def prepare_value(self, value):
+        # Shown the way it is typed and printed on public pages: 1.980, 642.235.
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
     def widget_attrs(self, widget):
         # No min/max/step: a text box, so that 642.235 can be typed and read.
         return {}

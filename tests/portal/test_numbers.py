@@ -97,3 +97,24 @@ def test_admin_count_fields_follow_the_rule(rf, make_user, model_path, field):
     assert form_field.clean("1.980") == 1980
     with pytest.raises(ValidationError, match="dấu phẩy là dấu thập phân"):
         form_field.clean("1,980")
+
+
+def test_count_fields_show_grouped_numbers_and_read_them_back():
+    from portal.numbers import CountField
+
+    field = CountField()
+    shown = field.prepare_value(642235)
+    assert shown == "642.235"
+    assert field.clean(shown) == 642235
+    assert field.prepare_value(980) == "980"
+    assert not field.has_changed(1980, field.prepare_value(1980))
+
+
+@pytest.mark.django_db
+def test_admin_change_form_shows_counts_grouped(client, make_user):
+    from tests import factories
+
+    area = factories.area(factories.election(), "01", registered=1980, voted=1975)
+    client.force_login(make_user("quantri", superuser=True))
+    html = client.get(f"/admin/elections/pollingarea/{area.pk}/change/").content.decode()
+    assert 'value="1.980"' in html and 'value="1.975"' in html
