@@ -15,6 +15,7 @@ the same way for every import:
   can try again.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -67,8 +68,12 @@ class Checked:
         return out
 
 
-class ImportFlow:
-    """Subclass per import; see the module docstring."""
+class ImportFlow(ABC):
+    """Subclass per import; see the module docstring.
+
+    ``check``, ``apply`` and ``done_url`` are abstract: an import that lacks one cannot even be
+    created, rather than failing in front of a staff member half-way through the flow.
+    """
 
     #: A stable name stored with each preview, so one import's token is useless to another.
     name = ""
@@ -87,16 +92,17 @@ class ImportFlow:
     def form_kwargs(self, *, request, target):
         return {}
 
+    @abstractmethod
     def check(self, *, request, form, target):
         """Read and check the uploaded file; return :class:`Checked`. Never writes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, *, request, target, rows, options):
         """Save the checked rows (inside the confirmation's transaction); return a message."""
-        raise NotImplementedError
 
+    @abstractmethod
     def done_url(self, *, request, target, options):
-        raise NotImplementedError
+        """Where the staff member goes once the rows are saved."""
 
     def may_confirm(self, *, request, target, options):
         """Checked again at confirmation: a permission may have been taken away meanwhile."""

@@ -193,3 +193,16 @@ def test_a_failed_save_releases_the_claim(client, make_user, monkeypatch):
     monkeypatch.setattr(awards.admin, "recipients_import", original)
     assert client.post(url, {"token": token}).status_code == 302
     assert Recipient.objects.count() == 2
+
+
+def test_an_import_missing_a_step_cannot_be_created():
+    from portal.imports import ImportFlow
+
+    class Incomplete(ImportFlow):
+        name = "incomplete"
+
+        def check(self, *, request, form, target):
+            return None
+
+    with pytest.raises(TypeError, match="apply"):
+        Incomplete()
