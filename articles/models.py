@@ -1,9 +1,10 @@
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models import Case, F, OuterRef, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import get_script_prefix, reverse
@@ -206,31 +207,33 @@ class ArticleQuerySet(models.QuerySet):
     def latest_per_category(self, per_category=4):
         """The newest ``per_category`` articles of each category, in a fixed number of queries.
 
-        Each category's newest rows are picked by their own ``LIMIT`` subquery, which reads
-        the (category, publish_at) index and stops after ``per_category`` rows; ranking all
+        Each category's newest rows are picked by a ``LIMIT`` subquery, which reads the
+        (category, publish_at) index and stops after ``per_category`` rows; ranking all
         published articles instead grows with the archive (41 ms at 5,000 articles).
         """
-        latest = [
-            self.filter(category_id=category_id)
-            .order_by("-publish_at", "-id")
-            .values("pk")[:per_category]
-            for category_id in Category.objects.order_by().values_list("pk", flat=True)
-        ]
-        if not latest:
-            return self.none().annotate(rank=Value(0))
-        newest = None
-        if connections[self.db].features.supports_slicing_ordering_in_compound:
-            # PostgreSQL: one UNION ALL of the bounded reads, then the rows by primary key.
-            # ``pk IN (a) OR pk IN (b) ...`` would check every published row against them.
-            ids = list(latest[0].union(*latest[1:], all=True).values_list("pk", flat=True))
-            if ids:
-                newest = Q(pk__in=ids)
-        if newest is None:
-            # SQLite allows no LIMIT inside a UNION (its archives are small); with no ids the
-            # same form keeps the query count the same whatever the content.
+        if connections[self.db].vendor == "postgresql":
+            # One query over the categories, each with an array of its newest ids: the
+            # subquery is compiled once (a UNION of one subquery per category compiled 30).
+            newest_ids = ArraySubquery(
+                self.filter(category_id=OuterRef("pk"))
+                .order_by("-publish_at", "-id")
+                .values("pk")[:per_category]
+            )
+            rows = Category.objects.order_by().annotate(ids=newest_ids).values_list("ids")
+            # No id at all still runs the query below (an IN list Django cannot empty out),
+            # so the page's query count does not depend on its content.
+            newest = Q(pk__in=[pk for (ids,) in rows for pk in ids] or [0])
+        else:
+            # SQLite allows no LIMIT inside a UNION or an ARRAY (its archives are small): one
+            # bounded subquery per category, OR-ed. With no category the same form keeps the
+            # query count the same whatever the content.
             newest = Q(pk__in=[])
-            for subquery in latest:
-                newest |= Q(pk__in=subquery)
+            for category_id in Category.objects.order_by().values_list("pk", flat=True):
+                newest |= Q(
+                    pk__in=self.filter(category_id=category_id)
+                    .order_by("-publish_at", "-id")
+                    .values("pk")[:per_category]
+                )
         ranked = self.filter(newest).annotate(
             rank=Window(
                 RowNumber(),

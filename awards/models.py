@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -136,17 +136,15 @@ class DecisionQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.awards().values("pk"))
 
     def with_recorded_counts(self):
+        """Recipients recorded per kind, counted per decision by a correlated subquery: only
+        the decisions a page shows are counted (the database evaluates it after ORDER BY and
+        LIMIT), where a join and GROUP BY would count every recipient of every decision."""
         return self.annotate(
-            recorded_collectives=Count(
-                "recipients", filter=Q(recipients__kind=Recipient.Kind.COLLECTIVE)
-            ),
-            recorded_individuals=Count(
-                "recipients", filter=Q(recipients__kind=Recipient.Kind.INDIVIDUAL)
-            ),
+            recorded_collectives=_recorded_count(Recipient.Kind.COLLECTIVE),
+            recorded_individuals=_recorded_count(Recipient.Kind.INDIVIDUAL),
         )
 
     def for_listing(self):
-        # Explicit order: Django ignores Meta.ordering in GROUP BY (annotated) queries.
         return (
             self.select_related("authority", "form", "proposed_by")
             .with_recorded_counts()
@@ -381,6 +379,17 @@ class Decision(NFCModel):
 
     def get_absolute_url(self):
         return reverse("awards:detail", kwargs={"slug": self.slug})
+
+
+def _recorded_count(kind):
+    recipients = (
+        Recipient.objects.filter(decision=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("decision")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(recipients), 0)
 
 
 class RecipientQuerySet(models.QuerySet):

@@ -192,14 +192,14 @@ def open_data_csv_chunks(*, rows):
     import csv
     import io
 
-    from portal.spreadsheets import csv_cell
+    from portal.spreadsheets import csv_row
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([label for _key, label in OPEN_DATA_FIELDS])
     for n, row in enumerate(rows, 1):
-        writer.writerow([csv_cell(row[key]) for key, _label in OPEN_DATA_FIELDS])
+        writer.writerow(csv_row(row[key] for key, _label in OPEN_DATA_FIELDS))
         if n % 500 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -14,7 +14,7 @@ from elections import services
 from elections.models import Body, Election, Membership, PollingArea
 from portal.pagecache import cached_by_generation, vary_on_params
 from portal.pagination import page_number, paginate
-from portal.spreadsheets import csv_cell
+from portal.spreadsheets import csv_row
 
 PER_PAGE = 20
 
@@ -59,22 +59,18 @@ def election_detail(request, slug):
     turnout = services.election_turnout(
         election=election, totals=totals, summary=_summary(election)
     )
-    bodies = list(
-        Body.objects.filter(election=election).prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("person__photo"),
-            )
-        )
+    # Querysets, not lists: they are read only when the page's cached fragment is rendered.
+    bodies = Body.objects.filter(election=election).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("person__photo"))
     )
-    articles = list(
+    articles = (
         Article.objects.published()
         .for_listing()
         .filter(elections=election)
         .order_by("-publish_at", "-id")[:10]
     )
     # Through the reverse relation: awards points to elections, never the other way round.
-    decisions = list(election.award_decisions.for_listing())
+    decisions = election.award_decisions.for_listing()
     unit_turnouts = [
         {
             # Illustrative units sit next to the real province figures: say so in the label.
@@ -121,7 +117,7 @@ def _csv_response(filename, columns, rows):
     def stream():
         yield "\ufeff" + writer.writerow(columns)
         for row in rows:
-            yield writer.writerow([csv_cell(row[c]) for c in columns])
+            yield writer.writerow(csv_row(row[c] for c in columns))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

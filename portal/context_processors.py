@@ -8,6 +8,7 @@ from django.templatetags.static import static
 
 from articles.models import Article
 from portal import menu
+from portal.pagecache import cached_by_generation
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,11 @@ def portal(request):
         {
             "PORTAL_BANNER_LINES": banner_lines(settings.PORTAL_NAME, settings.PORTAL_BANNER),
             "PORTAL_EMBLEM_URL": emblem_url(settings.PORTAL_EMBLEM),
-            "main_menu": menu.main_menu,
-            "has_demo_content": has_demo_content,
+            "main_menu_html": menu.main_menu_html,
+            # Four EXISTS over tables without an index on is_demo: once per content change.
+            "has_demo_content": lambda: cached_by_generation(
+                "portal:has-demo-content", has_demo_content, request=request
+            ),
         }
     )
     return context

@@ -172,7 +172,7 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-_COMPRESSIBLE = (
+COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
     "application/xml",
@@ -199,7 +199,7 @@ class PublicGZipMiddleware(GZipMiddleware):
             # Files (PDFs, spreadsheets, images) are compressed already or sent as they are
             # stored; browsers' PDF viewers expect them untouched.
             or response.has_header("Content-Disposition")
-            or not response.get("Content-Type", "").startswith(_COMPRESSIBLE)
+            or not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
         ):
             return response
         return super().process_response(request, response)

@@ -17,7 +17,14 @@ _XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 XLSX_CELL_MAX = 32767  # Excel refuses to open a file with a longer cell
 
 
+# A text whose first character is none of these cannot look like a formula: the fast path
+# for almost every cell of a 100,000-row export.
+_SUSPECT_FIRST = frozenset(FORMULA_TRIGGERS) | frozenset(_LEADING_BLANKS)
+
+
 def looks_like_formula(text):
+    if not text or text[0] not in _SUSPECT_FIRST:
+        return False
     return text.startswith(FORMULA_TRIGGERS) or text.lstrip(_LEADING_BLANKS).startswith(
         FORMULA_TRIGGERS
     )
@@ -33,6 +40,8 @@ def safe_text(value):
 def csv_cell(value):
     """The text of one CSV cell: empty for ``None``, ``1``/``0`` for booleans, ISO dates,
     decimals as they are (percentages are already fixed at two places), text made safe."""
+    if type(value) is str:  # most cells: checked first
+        return "'" + value if looks_like_formula(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,12 +53,23 @@ def csv_cell(value):
     return str(value)
 
 
+def csv_row(values):
+    """``csv_cell`` of each value; text that cannot look like a formula (nearly every cell)
+    is passed through without a call per cell."""
+    return [
+        value
+        if type(value) is str and (not value or value[0] not in _SUSPECT_FIRST)
+        else csv_cell(value)
+        for value in values
+    ]
+
+
 def xlsx_text(value):
     """Text for an XLSX cell: without illegal control characters, within Excel's limit.
 
     The writer must still mark the cell as a string (``data_type = "s"``): openpyxl writes
     any text starting with ``=`` as a formula.
     """
-    if isinstance(value, str):
+    if isinstance(value, str) and (len(value) > XLSX_CELL_MAX or _XLSX_ILLEGAL.search(value)):
         return _XLSX_ILLEGAL.sub("", value)[:XLSX_CELL_MAX]
     return value

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
@@ -20,7 +21,7 @@ from questions.services import home_block_context as questions_home_block
 from schedule.services import home_block_context as schedule_home_block
 
 
-def _home_context():
+def _home_news():
     published = Article.objects.published().for_listing()
     # One query whatever is featured: the newest featured article, else the newest article.
     featured = published.order_by("-is_featured", "-publish_at", "-id").first()
@@ -34,10 +35,13 @@ def _home_context():
         if not sections or sections[-1]["category"].pk != article.category_id:
             sections.append({"category": article.category, "articles": []})
         sections[-1]["articles"].append(article)
+    return {"featured": featured, "latest": latest_list, "sections": sections}
+
+
+def _home_context():
     return {
-        "featured": featured,
-        "latest": latest_list,
-        "sections": sections,
+        # Read only when the news blocks are rendered: a cached fragment needs no query.
+        "news": SimpleLazyObject(_home_news),
         **documents_home_block(),
         **schedule_home_block(),
         **questions_home_block(),

@@ -7,7 +7,7 @@ import hashlib
 from awards.exports.columns import HEADERS
 from awards.exports.log import export_log_finish
 from awards.exports.selection import Stats, export_rows
-from portal.spreadsheets import csv_cell
+from portal.spreadsheets import csv_row
 
 BOM = "\ufeff"
 CSV_CHUNK_ROWS = 500
@@ -30,7 +30,7 @@ def csv_chunks(*, rows, stats=None):
     for row in rows:
         if stats is not None:
             stats.add(row[-1])
-        writer.writerow([csv_cell(v) for v in row[:-1]])
+        writer.writerow(csv_row(row[:-1]))
         if len(buffer.parts) >= CSV_CHUNK_ROWS:
             yield "".join(buffer.parts).encode("utf-8")
             buffer.parts.clear()

@@ -1,5 +1,7 @@
 """Which recipients an export holds, in which order, and the cells of each row."""
 
+import operator
+
 from django.db import connection
 from django.db.models.functions import Coalesce, Collate
 
@@ -84,38 +86,39 @@ def export_rows(*, filters, queryset=None):
     kinds = {value: str(label) for value, label in Recipient.Kind.choices}
     authority_kinds = {value: str(label) for value, label in Authority.Kind.choices}
     statuses = {value: str(label) for value, label in Decision.Status.choices}
+    cells_in_order = operator.itemgetter(*KEYS)
     for n, row in enumerate(qs.iterator(chunk_size=ITERATOR_CHUNK), start=1):
-        r = dict(zip(_FIELDS, row, strict=True))
-        date, proposal_date = r["decision__date"], r["decision__proposal_date"]
-        is_award = counts_as_award(r["decision__status"], r["decision__number"])
+        # In the order of _FIELDS (unpacking is much cheaper than a dict per row).
+        (kind, name, position, unit, achievement, reason, form, authority, authority_kind,
+         status, number, date, signer, signer_title, proposal_number, proposal_date,
+         proposed_by, event, order, slug) = row  # fmt: skip
+        is_award = counts_as_award(status, number)
         day = date if is_award else (proposal_date or date)
         values = {
             "n": n,
-            "kind": kinds.get(r["kind"], r["kind"]),
-            "name": r["name"],
-            "position": r["position"],
-            "unit": r["unit"],
-            "achievement": r["achievement"] or r["decision__reason"],
-            "form": r["decision__form__name"],
-            "authority": r["decision__authority__name"],
-            "authority_kind": authority_kinds.get(
-                r["decision__authority__kind"], r["decision__authority__kind"]
-            ),
+            "kind": kinds.get(kind, kind),
+            "name": name,
+            "position": position,
+            "unit": unit,
+            "achievement": achievement or reason,
+            "form": form,
+            "authority": authority,
+            "authority_kind": authority_kinds.get(authority_kind, authority_kind),
             "status": statuses[Decision.Status.DECIDED if is_award else Decision.Status.PROPOSED],
-            "number": r["decision__number"] if is_award else "",
+            "number": number if is_award else "",
             "date": date if is_award else None,
-            "signer": r["decision__signer_name"],
-            "signer_title": r["decision__signer_title"],
-            "proposal_number": r["decision__proposal_number"],
+            "signer": signer,
+            "signer_title": signer_title,
+            "proposal_number": proposal_number,
             "proposal_date": proposal_date,
-            "proposed_by": r["decision__proposed_by__name"] or "",
-            "event": r["decision__event"],
+            "proposed_by": proposed_by or "",
+            "event": event,
             "year": day.year if day else "",
-            "order": r["order"],
-            "slug": r["decision__slug"],
+            "order": order,
+            "slug": slug,
         }
         # The last item is not written: it feeds the totals.
-        yield [values[key] for key in KEYS] + [(r["kind"], is_award)]
+        yield [*cells_in_order(values), (kind, is_award)]
 
 
 class Stats:

@@ -1,50 +1,29 @@
-"""The XLSX export: openpyxl's write-only mode (rows go to disk, not memory), a title block
-with the filters, the rows, then totals and, for one decision, its reconciliation."""
-
-import datetime
+"""The XLSX export, streamed row by row (``portal.xlsx``): a title block with the filters,
+the rows, then totals and, for one decision, its reconciliation."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from awards.exports.columns import COLUMNS, DATE_COLUMNS, HEADERS
+from awards.exports.columns import COLUMNS, HEADERS
 from awards.exports.log import export_log_finish, file_sha256
 from awards.exports.selection import Stats, export_rows
 from awards.models import Recipient
-from portal.spreadsheets import xlsx_text
+from portal.xlsx import BOLD, TITLE, Cell, StreamingSheet
 
 
-def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
-    """Write the XLSX (write-only mode: rows go to disk, not memory) to ``fileobj``."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_("Khen thưởng")[:31])
-    bold = Font(bold=True)
-    title_font = Font(bold=True, size=14)
-
-    def cell(value, font=None, number_format=None):
-        c = WriteOnlyCell(ws, value=xlsx_text(value))
-        if font is not None:
-            c.font = font
-        if number_format:
-            c.number_format = number_format
-        if isinstance(c.value, str):
-            c.data_type = "s"  # text, never a formula (openpyxl reads "=..." as one)
-        return c
-
-    top = [[cell(_("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"), title_font)]]
+def _title_block(filters, user_label):
+    top = [[Cell(_("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG"), TITLE)]]
     now = timezone.localtime()
     generated = _("Xuất lúc %(when)s") % {"when": now.strftime("%d/%m/%Y %H:%M")}
     if user_label:
         generated += " – " + _("người xuất: %(who)s") % {"who": user_label}
-    top.append([cell(generated)])
-    top.append([cell(_("Bộ lọc đã dùng"), bold)])
-    top.extend([[cell(line)] for line in filters.describe()])
+    top.append([generated])
+    top.append([Cell(_("Bộ lọc đã dùng"), BOLD)])
+    top.extend([[line] for line in filters.describe()])
     if len(filters.decisions) == 1:
         d = filters.decisions[0]
-        top.append([cell(_("Thông tin quyết định"), bold)])
+        top.append([Cell(_("Thông tin quyết định"), BOLD)])
         meta = [
             (_("Trích yếu"), d.title),
             (_("Tình trạng"), d.get_status_display()),
@@ -60,37 +39,33 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
             (_("Số tập thể theo quyết định"), d.declared_collectives),
             (_("Số cá nhân theo quyết định"), d.declared_individuals),
         ]
-        for label, value in meta:
-            fmt = "DD/MM/YYYY" if isinstance(value, datetime.date) else None
-            top.append([cell(label), cell(value, number_format=fmt)])
+        top.extend([label, value] for label, value in meta)
     top.append([])
+    return top
+
+
+def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
+    """Write the XLSX to ``fileobj``, streaming: memory stays flat whatever the row count."""
+    top = _title_block(filters, user_label)
     header_row = len(top) + 1
-    # Panes freeze below the header and right of the name column.
-    ws.freeze_panes = f"D{header_row + 1}"
-    for i, column in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width
+    sheet = StreamingSheet(
+        fileobj,
+        title=_("Khen thưởng"),
+        widths=[column.width for column in COLUMNS],
+        # Panes freeze below the header and right of the name column.
+        freeze=f"D{header_row + 1}",
+    )
     for row in top:
-        ws.append(row)
-    ws.append([cell(str(h), bold) for h in HEADERS])
+        sheet.append(row)
+    sheet.append([Cell(str(h), BOLD) for h in HEADERS])
     n = 0
+    # Dates are written as dates (DD/MM/YYYY) by the sheet; text is always a string cell.
     for row in rows:
         n += 1
         stats.add(row[-1])
-        out = []
-        for i, value in enumerate(row[:-1]):
-            if i in DATE_COLUMNS:
-                out.append(cell(value, number_format="DD/MM/YYYY") if value else None)
-                continue
-            value = xlsx_text(value)  # first: "\x01=SUM(...)" only starts with "=" once cleaned
-            if isinstance(value, str) and value.startswith("="):
-                out.append(cell(value))
-            else:
-                out.append(value)
-        ws.append(out)
+        sheet.append(row[:-1])
     last = header_row + n
-    if n:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(HEADERS))}{last}"
-    ws.append([])
+    sheet.append([])
     collective, individual = Recipient.Kind.COLLECTIVE, Recipient.Kind.INDIVIDUAL
     totals = [
         (_("Tổng số tập thể được khen thưởng"), stats.count(collective)),
@@ -105,7 +80,7 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
             (_("Cá nhân được đề nghị (chưa có quyết định, không tính ở trên)"), proposed_i),
         ]
     for label, value in totals:
-        ws.append([None, None, cell(label, bold), cell(value, bold)])
+        sheet.append([None, None, Cell(label, BOLD), Cell(value, BOLD)])
     if len(filters.decisions) == 1:
         from awards.services import decision_reconcile
 
@@ -114,8 +89,9 @@ def xlsx_write(*, rows, fileobj, filters, stats, user_label=""):
         rec = decision_reconcile(decision=filters.decisions[0])
         lines = rec.messages() or [_("Số đã nhập khớp với số ghi trong quyết định.")]
         for line in lines:
-            ws.append([None, None, cell(_("Đối chiếu với quyết định"), bold), cell(line)])
-    wb.save(fileobj)
+            sheet.append([None, None, Cell(_("Đối chiếu với quyết định"), BOLD), line])
+    auto_filter = f"A{header_row}:{get_column_letter(len(HEADERS))}{last}" if n else None
+    sheet.close(auto_filter=auto_filter)
     return n
 
 

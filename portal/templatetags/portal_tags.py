@@ -1,9 +1,54 @@
+import hashlib
+
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 register = template.Library()
+
+
+class PublicFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        from portal import pagecache
+
+        request = context.get("request")
+        if request is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # Staff (anyone with a session) see what is stored now, like pages never cached
+            # for them.
+            return self.nodelist.render(context)
+        parts = [str(v.resolve(context)) for v in self.vary_on]
+        parts += [translation.get_language(), pagecache.fragment_version(request)]
+        digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+        key = f"pagecache:fragment:{self.name}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 600))
+        return html
+
+
+@register.tag
+def public_fragment(parser, token):
+    """``{% public_fragment "name" value ... %}…{% endpublic_fragment %}``: the enclosed part of a
+    public page, rendered once and kept until any content or the next scheduled publication
+    changes (like whole cached pages), per language and per the values given; with the page
+    cache off too. Only for parts that depend on nothing but content: no form, token, user or
+    current time. Visitors with a session (staff) always get it rendered."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("public_fragment needs a name")
+    nodelist = parser.parse(("endpublic_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return PublicFragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
 
 
 @register.simple_tag(takes_context=True)
@@ -15,23 +60,31 @@ def translated_url(context, language, absolute=False):
     ``absolute=True`` for ``hreflang`` alternates, which search engines want absolute: the host
     comes from ``request.get_host()``, which checks it against ALLOWED_HOSTS.
     """
-    with translation.override(language):
-        home = reverse("home")
     request = context.get("request")
     if request is None:
-        return home
-    url = home
+        with translation.override(language):
+            return reverse("home")
+    # A page asks five times (hreflang alternates and the language switch): resolve once.
+    known = request.__dict__.setdefault("_translated_urls", {})
+    if language not in known:
+        known[language] = _translated_path(request, language)
+    url = known[language]
+    return request.build_absolute_uri(url) if absolute else url
+
+
+def _translated_path(request, language):
+    with translation.override(language):
+        url = reverse("home")
     try:
         resolve(request.path_info)
     except Resolver404:
-        pass
-    else:
-        translated = translate_url(request.get_full_path(), language)
-        if translated.startswith("/") and url_has_allowed_host_and_scheme(
-            translated, allowed_hosts=None
-        ):
-            url = translated
-    return request.build_absolute_uri(url) if absolute else url
+        return url
+    translated = translate_url(request.get_full_path(), language)
+    if translated.startswith("/") and url_has_allowed_host_and_scheme(
+        translated, allowed_hosts=None
+    ):
+        url = translated
+    return url
 
 
 @register.simple_tag(takes_context=True)

@@ -107,9 +107,10 @@ def test_detail_query_count_is_fixed(
         make_decision(election=big)
     client.get(small.get_absolute_url())  # warm caches (content types, etc.)
     cache.clear()  # tallies are kept until the next change: measure them computed
-    # At most 14 from a cold cache (the footer's contact data and the menu may already be
-    # loaded in this process); then exactly as many for the bigger election.
-    with django_assert_max_num_queries(14) as small_ctx:
+    # At most 15 from a cold cache (the footer's contact data and the menu may already be
+    # loaded in this process; the next scheduled change keys the cached results fragment);
+    # then exactly as many for the bigger election.
+    with django_assert_max_num_queries(15) as small_ctx:
         assert client.get(small.get_absolute_url()).status_code == 200
     cache.clear()  # the same cold start for the bigger election
     with django_assert_num_queries(len(small_ctx.captured_queries)):
@@ -123,11 +124,13 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries):
     client.get("/bau-cu/")
     with django_assert_num_queries(4) as ctx:
         client.get("/bau-cu/")
+    few = len(ctx.captured_queries)  # now: the query log is a bounded deque that moves on
     for _ in range(30):
         election = h.election()
         h.contest(election)
         h.contest(election, kind=Contest.Kind.NATIONAL_ASSEMBLY)
-    with django_assert_num_queries(len(ctx.captured_queries)):
+    client.get("/bau-cu/")  # refills what the change made stale (the demo-content check)
+    with django_assert_num_queries(few):
         client.get("/bau-cu/")
 
 

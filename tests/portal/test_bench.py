@@ -38,3 +38,33 @@ def test_a_clean_run_has_no_errors():
     clean = REPORT.replace("  Socket errors: connect 0, read 3, write 0, timeout 2\n", "")
     clean = clean.replace("  Non-2xx or 3xx responses: 12\n", "")
     assert parse_wrk(clean)["errors"] == 0
+
+
+def test_the_table_shows_every_measured_mode_and_the_share_of_the_ceiling():
+    from io import StringIO
+
+    from django.core.management.base import OutputWrapper
+
+    from portal.bench import _table
+
+    def row(rps):
+        return {
+            "rps": rps,
+            "p50_ms": 1.0,
+            "p99_ms": 9.0,
+            "errors": 0,
+            "share_of_ceiling": rps / 2000,
+        }
+
+    results = {
+        "static 30 KiB (ceiling)": {"on": row(2000)},
+        "home": {"on": row(1800), "redis": row(1900), "off": row(100)},
+    }
+    out = StringIO()
+    _table(OutputWrapper(out), {5000: results})
+    lines = out.getvalue().splitlines()
+    header = next(line for line in lines if line.startswith("page"))
+    assert "cached req/s" in header and "cached, Redis req/s" in header
+    assert "rendered req/s" in header
+    home = next(line for line in lines if line.startswith("home"))
+    assert "1,800" in home and "1,900" in home and "1/20.0" in home and "0.90" in home

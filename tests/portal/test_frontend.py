@@ -105,7 +105,8 @@ def test_menu_queries_are_fixed(client, django_assert_num_queries):
     client.get("/so-do-cong/")
     for n in range(10):
         factories.category(f"Chuyên mục thêm {n}")
-    # The categories' query runs again once (their cache was dropped), whatever their number.
+    # The categories' query and the demo-content check run again once (their caches follow
+    # changes), whatever the number of categories.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -113,8 +114,8 @@ def test_menu_queries_are_fixed(client, django_assert_num_queries):
         client.get("/so-do-cong/")
     with CaptureQueriesContext(connection) as warm:
         client.get("/so-do-cong/")
-    assert len(cold.captured_queries) == len(warm.captured_queries) + 1
-    assert len(warm.captured_queries) <= 1  # the demo banner's one query
+    assert len(cold.captured_queries) == len(warm.captured_queries) + 2
+    assert len(warm.captured_queries) <= 1  # the content generation (the demo banner's key)
 
 
 def test_site_map_page_lists_sections_and_every_category(client):
@@ -336,3 +337,16 @@ def test_a_missing_emblem_file_falls_back_to_the_placeholder(settings, client, t
     response = client.get("/")
     assert response.status_code == 200
     assert 'src="/static/img/emblem-placeholder.abc123.svg"' in response.content.decode()
+
+
+def test_the_rendered_menu_follows_categories_and_settings(client, settings):
+    category = factories.category("Chuyên mục trước")
+    assert "Chuyên mục trước" in client.get("/").content.decode()
+    category.name = "Chuyên mục sau khi đổi"
+    category.save()
+    html = client.get("/lien-he/").content.decode()
+    assert "Chuyên mục sau khi đổi" in html and "Chuyên mục trước" not in html
+    settings.PORTAL_NATIONAL_SERVICES_URL = "https://dichvucong.example.vn/"
+    assert "https://dichvucong.example.vn/" in client.get("/lien-he/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert "General information" in english and "Giới thiệu chung" not in english

@@ -1,5 +1,6 @@
 """The whole-page cache (portal/pagecache.py): hits, keys, invalidation, schedules, headers."""
 
+import gzip
 import os
 import time
 import uuid
@@ -192,7 +193,12 @@ def test_a_successful_staff_post_in_the_admin_bumps(client, page_cache, category
     assert "Bài sẽ gỡ" not in client.get("/").content.decode()
 
 
-def test_a_scheduled_article_appears_and_disappears_on_time(client, page_cache, category):
+@pytest.mark.parametrize("whole_pages", [True, False], ids=["page-cache", "fragments-only"])
+def test_a_scheduled_article_appears_and_disappears_on_time(
+    client, page_cache, category, whole_pages
+):
+    # Without the page cache, the home page's cached news fragments must keep time too.
+    page_cache.PORTAL_PAGE_CACHE = whole_pages
     factories.article(category=category, title="Tin thường")
     start = timezone.now()
     factories.article(
@@ -209,8 +215,9 @@ def test_a_scheduled_article_appears_and_disappears_on_time(client, page_cache, 
         response = client.get(url)
         html = response.content.decode()
         assert "Tin hẹn giờ" not in html and "Tin sắp gỡ" in html, url
-        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
-        assert max_age <= 4, url  # proxies must not keep it past the change either
+        if whole_pages:
+            max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+            assert max_age <= 4, url  # proxies must not keep it past the change either
     remaining = (start + timedelta(seconds=4.05) - timezone.now()).total_seconds()
     time.sleep(max(0, remaining))
     for url in pages:
@@ -279,7 +286,7 @@ def test_election_tallies_are_computed_once_per_generation(
     with CaptureQueriesContext(connection) as cold:
         client.get(election.get_absolute_url())
     with CaptureQueriesContext(connection) as warm:
-        page = client.get(election.get_absolute_url())  # page cache off: only tallies cached
+        page = client.get(election.get_absolute_url())  # page cache off: tallies, fragment kept
     assert len(warm.captured_queries) < len(cold.captured_queries)
     assert "Lê Văn An" in page.content.decode()
     candidate = unit.candidates.get()
@@ -325,3 +332,45 @@ def test_commendation_totals_follow_a_new_recipient(client):
     assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 2  # kept
     factories.make_recipients(decision, individuals=5)
     assert client.get("/khen-thuong/").context["totals"]["award_individuals"] == 7
+
+
+def test_cached_fragments_follow_every_change(client, category):
+    """With the page cache off, the home page's news and the election results are template
+    fragments kept per generation: a change shows on the next request."""
+    article = factories.article(category=category, title="Tin đầu tiên")
+    assert "Tin đầu tiên" in client.get("/").content.decode()
+    article.title = "Tin đã sửa tiêu đề"
+    article.save()
+    html = client.get("/").content.decode()
+    assert "Tin đã sửa tiêu đề" in html and "Tin đầu tiên" not in html
+    Article.objects.filter(pk=article.pk).update(title="Tin sửa không qua tín hiệu")
+    pagecache.bump()
+    assert "Tin sửa không qua tín hiệu" in client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert 'lang="en"' in english and "Tin sửa không qua tín hiệu" in english
+
+
+def test_cached_pages_keep_their_compressed_form(client, page_cache, category, monkeypatch):
+    factories.article(category=category, title="Tin nén một lần")
+    plain = client.get("/")
+    assert "Tin nén một lần" in plain.content.decode()
+    assert "Content-Encoding" not in plain
+    # Compressed when the page is stored, never again while it is served from the cache.
+    from portal import pagecache as module
+
+    monkeypatch.setattr(module, "compress_string", lambda _content: pytest.fail("compressed"))
+    monkeypatch.setattr(
+        "django.middleware.gzip.compress_string", lambda _c: pytest.fail("compressed per hit")
+    )
+    packed = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+    assert (
+        "accept-encoding" in packed["Vary"].lower() and "accept-encoding" in plain["Vary"].lower()
+    )
+    assert packed["ETag"] == "W/" + plain["ETag"]
+    again = client.get("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+    # Tiny answers and files are never compressed.
+    assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")

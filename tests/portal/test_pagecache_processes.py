@@ -1,5 +1,6 @@
 """Two server processes sharing one database: a change through the admin of one is seen at
-once by the other, with the default per-process cache and with Redis."""
+once by the other, with the default per-process cache and with Redis, on SQLite and on
+PostgreSQL with Redis (two instances of a production deployment)."""
 
 import http.cookiejar
 import os
@@ -18,6 +19,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+# A server where the test may create (and then drop) a database of its own.
+POSTGRES_URL = os.environ.get(
+    "PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _postgres(statement):
+    import psycopg2
+
+    connection = psycopg2.connect(POSTGRES_URL)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
 
 SETUP = """
 from django.contrib.auth import get_user_model
@@ -68,16 +86,21 @@ def servers(tmp_path, request):
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         PORTAL_PAGE_CACHE="1",
     )
-    if request.param == "redis":
+    database = None
+    if request.param in ("redis", "postgresql-redis"):
         env.update(REDIS_URL=REDIS_URL, DJANGO_CACHE_PREFIX=f"test-{uuid.uuid4().hex}")
+    if request.param == "postgresql-redis":
+        database = f"portal_two_instances_{uuid.uuid4().hex[:12]}"
+        _postgres(f'CREATE DATABASE "{database}"')
+        env.update(DATABASE_URL=POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}")
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    done = subprocess.run(
-        [*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    article_pk = int(done.stdout.split()[-1])
     processes, bases = [], []
     try:
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        done = subprocess.run(
+            [*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        article_pk = int(done.stdout.split()[-1])
         for _ in range(2):
             port = _free_port()
             processes.append(
@@ -109,9 +132,11 @@ def servers(tmp_path, request):
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
+        if database:
+            _postgres(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-@pytest.mark.parametrize("servers", ["database", "redis"], indirect=True)
+@pytest.mark.parametrize("servers", ["database", "redis", "postgresql-redis"], indirect=True)
 def test_a_change_through_the_admin_of_one_server_is_seen_by_the_other(servers):
     (first, second), article_pk = servers
     visitor = urllib.request.build_opener()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.spreadsheets import csv_cell, xlsx_text
+from portal.spreadsheets import csv_cell, csv_row, xlsx_text
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,7 @@ from portal.spreadsheets import csv_cell, xlsx_text
 )
 def test_csv_cells_are_formula_safe(value, expected):
     assert csv_cell(value) == expected
+    assert csv_row([value, "", "Lê Thị Thủy", value]) == [expected, "", "Lê Thị Thủy", expected]
 
 
 def test_xlsx_text_drops_control_characters_and_is_cut_to_excels_limit():
