@@ -31,7 +31,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -87,13 +87,29 @@ def _shared_cache():
 # --- the generation ---------------------------------------------------------------------
 
 
-def _database_generation():
+def _read_database_generation():
     from portal.models import PageGeneration
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def _database_generation():
+    """The generation row. On a cache hit it is the request's only query, so it is also the
+    connection's health check: Django's own (``CONN_HEALTH_CHECKS``) would cost a second round
+    trip per hit. A connection found dead (the database restarted) is closed and the read
+    tried once more on a new one, as the health check would have done."""
+    if connection.in_atomic_block:
+        return _read_database_generation()
+    if connection.connection is not None:
+        connection.health_check_done = True  # Django 4.1+: skip the extra SELECT 1
+    try:
+        return _read_database_generation()
+    except (InterfaceError, OperationalError):
+        connection.close()
+        return _read_database_generation()
 
 
 def _cache_generation(value=None):

@@ -374,3 +374,45 @@ def test_cached_pages_keep_their_compressed_form(client, page_cache, category, m
     assert again.status_code == 304
     # Tiny answers and files are never compressed.
     assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_reads_the_generation_in_one_round_trip_and_survives_a_dead_connection(
+    client, page_cache, category, monkeypatch
+):
+    """The generation read is the hit's only query and doubles as the connection's health
+    check (Django's would be a second round trip); a connection the database dropped is
+    replaced within the same request."""
+    from django.db import connections
+
+    connection = connections["default"]  # the wrapper itself, not the proxy
+    factories.article(category=category, title="Tin giữ qua lần khởi động lại")
+    assert client.get("/").status_code == 200  # stored
+    checks = []
+    monkeypatch.setattr(type(connection), "is_usable", lambda self: checks.append(1) or True)
+    connection.health_check_enabled, connection.health_check_done = True, False
+    assert "Tin giữ qua lần khởi động lại" in client.get("/").content.decode()
+    assert checks == []
+    if connection.vendor == "postgresql":
+        import psycopg2
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        db = connection.settings_dict
+        other = psycopg2.connect(
+            dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+        )  # fmt: skip
+        other.autocommit = True
+        with other.cursor() as cursor:
+            # Another instance changes the article (and bumps), then our connection dies.
+            cursor.execute("UPDATE articles_article SET title = 'Tin đổi từ máy khác'")
+            cursor.execute("UPDATE portal_pagegeneration SET value = value + 1 WHERE id = 1")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        other.close()
+        time.sleep(0.2)
+        response = client.get("/")
+        # Read on a new connection: fresh, not the copy kept for when the database is down.
+        assert response.status_code == 200
+        assert "Tin đổi từ máy khác" in response.content.decode()
