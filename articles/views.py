@@ -52,8 +52,9 @@ def _get_article(request, slug):
 @vary_on_params()
 def article_detail(request, slug):
     article, is_preview = _get_article(request, slug)
-    photos = list(article.photos.select_related("image"))
-    related = list(
+    # Querysets, not lists: read only when the page's cached fragment is rendered.
+    photos = article.photos.select_related("image")
+    related = (
         Article.objects.published()
         .for_listing()
         .filter(category_id=article.category_id)

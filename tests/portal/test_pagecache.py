@@ -416,3 +416,17 @@ def test_a_hit_reads_the_generation_in_one_round_trip_and_survives_a_dead_connec
         # Read on a new connection: fresh, not the copy kept for when the database is down.
         assert response.status_code == 200
         assert "Tin đổi từ máy khác" in response.content.decode()
+
+
+def test_an_articles_cached_body_and_related_news_follow_changes(client, category):
+    first = factories.article(category=category, title="Bài đang đọc", body="<p>Nội dung cũ.</p>")
+    other = factories.article(category=category, title="Tin liên quan cũ")
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert "Nội dung cũ." in html and "Tin liên quan cũ" in html
+    other.title = "Tin liên quan mới"
+    other.save()
+    first.body = "<p>Nội dung đã sửa.</p>"
+    first.save()
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert "Nội dung đã sửa." in html and "Tin liên quan mới" in html
+    assert "Nội dung cũ." not in html and "Tin liên quan cũ" not in html
