@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
+from portal.pagination import PreferredFirst
 from portal.richtext import RichTextField, html_to_text
 from portal.text import document_number_words, fold_words, nfc
 
@@ -154,6 +155,10 @@ class Image(NFCModel):
         return f"{settings.MEDIA_URL}{chosen['jpeg']}"
 
 
+# Among equally relevant matches (both in the title, or both not), the newest first.
+SEARCH_ORDER = ("-publish_at", "-id")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What citizens may see: published, due, and not yet taken down."""
@@ -165,18 +170,12 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category", "cover").defer("body", "search_text", "search_title")
 
-    def search(self, query):
-        """Articles containing the query's syllables as a phrase, title matches first.
-
-        ``bau cu`` finds "bầu cử" (accents, đ, case and Unicode form folded) but not "cuộc".
-        A document number in any of its usual spellings (``45-CT/TW``, ``45/CT-TW``,
-        ``45 CT TW``) also finds it written any other way. On PostgreSQL the match is
-        full-text search over a GIN-indexed ``tsvector`` of the folded words (migration
-        0004); elsewhere ``LIKE`` over the same words: the same rows on both.
-        """
+    def _search_conditions(self, query):
+        """What matches ``query`` and what matches it in the title, or ``None`` for a query
+        with no words. The title is part of the searched text: a title match is a match."""
         phrase = " ".join(fold_words(query).split()[:12])
         if not phrase:
-            return self.none()
+            return None
         # Typed in lower case too: read the query as capitals for the second shape.
         numbers = document_number_words(nfc(query).upper())
         if connections[self.db].vendor == "postgresql":
@@ -189,20 +188,45 @@ class ArticleQuerySet(models.QuerySet):
                 [phrase, *numbers],
                 output_field=models.BooleanField(),
             )
+            # The expression of the title's GIN index (migration 0008).
+            in_title = RawSQL(
+                'to_tsvector(\'simple\', "articles_article"."search_title") '
+                "@@ phraseto_tsquery('simple', %s)",
+                [phrase],
+                output_field=models.BooleanField(),
+            )
         else:
             matches = Q(search_text__contains=f" {phrase} ")
             for number in numbers:
                 matches |= Q(search_text__contains=f" {number} ")
-        title_match = Case(
-            When(search_title__contains=f" {phrase} ", then=Value(1)),
-            default=Value(0),
-            output_field=models.IntegerField(),
-        )
+            in_title = Q(search_title__contains=f" {phrase} ")
+        return matches, in_title
+
+    def search(self, query):
+        """Articles containing the query's syllables as a phrase, title matches first.
+
+        ``bau cu`` finds "bầu cử" (accents, đ, case and Unicode form folded) but not "cuộc".
+        A document number in any of its usual spellings (``45-CT/TW``, ``45/CT-TW``,
+        ``45 CT TW``) also finds it written any other way. On PostgreSQL the match is
+        full-text search over a GIN-indexed ``tsvector`` of the folded words (migration
+        0004); elsewhere ``LIKE`` over the same words: the same rows on both.
+        """
+        conditions = self._search_conditions(query)
+        if conditions is None:
+            return self.none()
+        matches, in_title = conditions
+        title_match = Case(When(in_title, then=Value(1)), default=Value(0))
         return (
             self.filter(matches)
             .alias(title_match=title_match)
-            .order_by("-title_match", "-publish_at", "-id")
+            .order_by("-title_match", *SEARCH_ORDER)
         )
+
+    def search_pages(self, query):
+        """The rows of :meth:`search` in the same order, for a paginator: read a page at a
+        time with indexes, whatever the number of matches (``PreferredFirst``)."""
+        conditions = self._search_conditions(query) or (Q(pk__in=[]), Q(pk__in=[]))
+        return PreferredFirst(self, *conditions, SEARCH_ORDER)
 
     def latest_per_category(self, per_category=4):
         """The newest ``per_category`` articles of each category, in a fixed number of queries.

@@ -10,6 +10,10 @@ from portal.pagination import page_number, paginate
 from portal.ratelimit import ratelimit
 
 PER_PAGE = 12
+# A search counts its matches up to here ("more than 200 results"): each match is checked
+# against the phrase in its row, so counting every match of a common phrase in a large
+# archive would cost more than the page itself. Later pages still count as far as they need.
+SEARCH_COUNT_CAP = 200
 
 
 @vary_on_params(page=page_number)
@@ -94,8 +98,8 @@ def search(request):
     page = None
     documents = []
     if query:
-        results = Article.objects.published().for_listing().search(query)
-        page = paginate(request, results, PER_PAGE)
+        results = Article.objects.published().for_listing().search_pages(query)
+        page = paginate(request, results, PER_PAGE, count_cap=SEARCH_COUNT_CAP)
         documents = _matching_documents(query)
     return render(
         request,

@@ -4,7 +4,9 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -103,3 +105,70 @@ def test_search_page_shows_the_phrase_results(client, archive, django_assert_num
     html = client.get("/tim-kiem/?q=bau+cu").content.decode()
     assert "Có 2 kết quả cho “bau cu”." in html
     assert "Cuộc họp giao ban" not in html
+
+
+@pytest.fixture
+def mixed_archive(category):
+    """Matches in titles and in bodies interleaved in time, non-matches between them."""
+    now = timezone.now()
+    for n in range(30):
+        in_title = n % 3 == 0
+        factories.article(
+            category=category,
+            title=f"Bầu cử đợt {n}" if in_title else f"Tin số {n}",
+            body="<p>Ngày hội bầu cử của toàn dân.</p>" if n % 5 else "<p>Giao ban.</p>",
+            publish_at=now - timedelta(hours=n),
+        )
+
+
+@pytest.mark.parametrize("counted_up_to", [1000, 5])  # every match known / more than counted
+def test_search_pages_read_the_same_rows_as_one_ranked_query(mixed_archive, counted_up_to):
+    """Title matches first, newest first within each: page by page, whether counting found
+    every match (the page is read among their ids) or stopped first (read by date)."""
+    ranked = [a.pk for a in Article.objects.published().search("bau cu")]
+    assert len(ranked) > 20
+    pages = Article.objects.published().search_pages("bau cu")
+    counted = pages.count_up_to(counted_up_to)
+    assert counted == min(len(ranked), counted_up_to)
+    assert (pages.known_ids is None) == (counted_up_to <= len(ranked))
+    read = []
+    for start in range(0, len(ranked) + 7, 7):
+        read += [a.pk for a in pages[start : start + 7]]
+    assert read == ranked
+    assert [a.pk for a in pages[3:3]] == []
+
+
+def test_search_page_runs_the_same_queries_for_few_and_many_matches(client, category):
+    now = timezone.now()
+    factories.article(category=category, title="Bầu cử", publish_at=now)
+    cache.clear()  # both requests start cold: menus and flags kept per generation recomputed
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/tim-kiem/?q=bau+cu").status_code == 200
+    for n in range(40):
+        factories.article(
+            category=category,
+            title=f"Tin {n}" if n % 2 else f"Bầu cử {n}",
+            body="<p>Bầu cử.</p>",
+            publish_at=now - timedelta(hours=n + 1),
+        )
+    cache.clear()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/tim-kiem/?q=bau+cu&page=2").status_code == 200
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_title_matches_are_read_through_their_own_index_on_postgresql(mixed_archive):
+    pages = Article.objects.published().search_pages("bau cu dot 27")  # one title of 30
+    titled = pages.base.filter(pages.prefer)
+    assert [a.title for a in titled] == ["Bầu cử đợt 27"]
+    # The title condition alone: its expression must be the index's for the index to serve it.
+    sql, params = Article.objects.filter(pages.prefer).values("pk").query.sql_with_params()
+    if connection.vendor != "postgresql":
+        assert "search_title" in sql and "LIKE" in sql  # SQLite: the same words with LIKE
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_search_title_idx" in plan

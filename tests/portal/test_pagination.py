@@ -43,7 +43,9 @@ def test_small_lists_count_exactly(rf, thirty):
 
 
 def test_capped_search_says_more_than(client, thirty, monkeypatch):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 20)
+    from articles import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 20)
     html = client.get("/tim-kiem/?q=bai").content.decode()
     assert "Có hơn 24 kết quả cho “bai”." in html
     assert "Trang 1</span>" in html
