@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from articles.forms import SearchForm
@@ -16,13 +17,19 @@ PER_PAGE = 12
 SEARCH_COUNT_CAP = 200
 
 
+def _lazy_page(request, articles, **options):
+    """The page, counted and read only if the template renders it: a list's cards are a
+    cached fragment (``articles/includes/article_page.html``), so a warm one costs no query."""
+    return SimpleLazyObject(lambda: paginate(request, articles, PER_PAGE, **options))
+
+
 @vary_on_params(page=page_number)
 def article_list(request):
     articles = Article.objects.published().for_listing()
     return render(
         request,
         "articles/article_list.html",
-        {"page": paginate(request, articles, PER_PAGE), "title": _("Tin tức")},
+        {"page": _lazy_page(request, articles), "title": _("Tin tức")},
     )
 
 
@@ -32,12 +39,13 @@ def category_detail(request, slug):
     articles = (
         Article.objects.published()
         .for_listing()
-        .filter(Q(category=category) | Q(category__parent=category))
+        # The category's own articles and its sub-categories' (an id list: no join).
+        .filter(category__in=Category.objects.filter(Q(pk=category.pk) | Q(parent=category)))
     )
     return render(
         request,
         "articles/category.html",
-        {"category": category, "page": paginate(request, articles, PER_PAGE)},
+        {"category": category, "page": _lazy_page(request, articles)},
     )
 
 
@@ -99,8 +107,8 @@ def search(request):
     documents = []
     if query:
         results = Article.objects.published().for_listing().search_pages(query)
-        page = paginate(request, results, PER_PAGE, count_cap=SEARCH_COUNT_CAP)
-        documents = _matching_documents(query)
+        page = _lazy_page(request, results, count_cap=SEARCH_COUNT_CAP)
+        documents = SimpleLazyObject(lambda: _matching_documents(query))
     return render(
         request,
         "articles/search.html",

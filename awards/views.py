@@ -2,6 +2,7 @@ import tempfile
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
@@ -30,13 +31,20 @@ def _choice(request, key, allowed):
     return value if value in allowed else ""
 
 
-@vary_on_params("authority", "form", "year", "q", page=page_number)
-def decision_list(request):
+def _filter_choices():
+    """The authorities, award forms and years that have decisions (the list's filters)."""
     authorities = list(Authority.objects.filter(decisions__isnull=False).distinct())
     forms = list(AwardForm.objects.filter(decisions__isnull=False).distinct())
     years = {d.year for d in Decision.objects.dates("date", "year")}
     years |= {d.year for d in Decision.objects.dates("proposal_date", "year")}
-    years = sorted(years, reverse=True)
+    return authorities, forms, sorted(years, reverse=True)
+
+
+@vary_on_params("authority", "form", "year", "q", page=page_number)
+def decision_list(request):
+    authorities, forms, years = cached_by_generation(
+        "awards:filter-choices", _filter_choices, request=request
+    )
     selected = {
         "authority": _choice(request, "authority", {a.slug for a in authorities}),
         "form": _choice(request, "form", {f.slug for f in forms}),
@@ -59,7 +67,8 @@ def decision_list(request):
         lambda: awards_totals(queryset=Recipient.objects.filter(decision__in=decisions)),
         request=request,
     )
-    page = paginate(request, decisions.for_listing(), PER_PAGE)
+    # Counted and read only if the list's cached fragment is rendered (decision_list.html).
+    page = SimpleLazyObject(lambda: paginate(request, decisions.for_listing(), PER_PAGE))
     query = urlencode({k: v for k, v in selected.items() if v})
     return render(
         request,
@@ -67,6 +76,7 @@ def decision_list(request):
         {
             "title": _("Thi đua – Khen thưởng"),
             "page": page,
+            "page_number": page_number(request.GET.get("page")),
             "authorities": authorities,
             "forms": forms,
             "years": years,

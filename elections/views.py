@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -52,25 +53,12 @@ def _tallies(request, election):
     )
 
 
-@vary_on_params()
-def election_detail(request, slug):
-    election = _get_election(slug)
+def _detail_tallies(request, election):
+    """Results, turnout and the turnout chart's rows of an election's page."""
     contests, totals = _tallies(request, election)
     turnout = services.election_turnout(
         election=election, totals=totals, summary=_summary(election)
     )
-    # Querysets, not lists: they are read only when the page's cached fragment is rendered.
-    bodies = Body.objects.filter(election=election).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("person__photo"))
-    )
-    articles = (
-        Article.objects.published()
-        .for_listing()
-        .filter(elections=election)
-        .order_by("-publish_at", "-id")[:10]
-    )
-    # Through the reverse relation: awards points to elections, never the other way round.
-    decisions = election.award_decisions.for_listing()
     unit_turnouts = [
         {
             # Illustrative units sit next to the real province figures: say so in the label.
@@ -88,15 +76,40 @@ def election_detail(request, slug):
     if turnout is not None and turnout.percentage is not None:
         chart_rows.append((_("Toàn tỉnh"), turnout.percentage))
     chart_rows += [(row["label"], row["tally"].turnout) for row in unit_turnouts]
+    return {
+        "contests": contests,
+        "turnout": turnout,
+        "unit_turnouts": unit_turnouts,
+        "chart_rows": chart_rows,
+    }
+
+
+@vary_on_params()
+def election_detail(request, slug):
+    election = _get_election(slug)
+    # Computed only if the page's cached fragments are rendered (a warm page reads nothing).
+    tallies = SimpleLazyObject(lambda: _detail_tallies(request, election))
+    # Querysets, not lists: they are read only when the page's cached fragment is rendered.
+    bodies = Body.objects.filter(election=election).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("person__photo"))
+    )
+    articles = (
+        Article.objects.published()
+        .for_listing()
+        .filter(elections=election)
+        .order_by("-publish_at", "-id")[:10]
+    )
+    # Through the reverse relation: awards points to elections, never the other way round.
+    decisions = election.award_decisions.for_listing()
     return render(
         request,
         "elections/election_detail.html",
         {
             "election": election,
-            "contests": contests,
-            "turnout": turnout,
-            "unit_turnouts": unit_turnouts,
-            "chart_rows": chart_rows,
+            **{
+                name: SimpleLazyObject(lambda name=name: tallies[name])
+                for name in ("contests", "turnout", "unit_turnouts", "chart_rows")
+            },
             "bodies": bodies,
             "articles": articles,
             "decisions": decisions,

@@ -79,7 +79,10 @@ def _translated_path(request, language):
         resolve(request.path_info)
     except Resolver404:
         return url
-    translated = translate_url(request.get_full_path(), language)
+    from portal import pagecache
+
+    query = pagecache.kept_params(request).urlencode()
+    translated = translate_url(request.path + (f"?{query}" if query else ""), language)
     if translated.startswith("/") and url_has_allowed_host_and_scheme(
         translated, allowed_hosts=None
     ):
@@ -87,11 +90,22 @@ def _translated_path(request, language):
     return url
 
 
+@register.filter
+def page_cache_key(request):
+    """The page cache's key for ``request``: its path and only the parameters its view reads,
+    normalised. What a fragment of a list or a search varies on."""
+    from portal import pagecache
+
+    return pagecache.page_key(request)
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
-    """The current URL with ``page`` set to ``number``, other parameters kept."""
-    request = context["request"]
-    params = request.GET.copy()
+    """The current URL with ``page`` set to ``number``, the other parameters the page reads
+    kept (``pagecache.kept_params``)."""
+    from portal import pagecache
+
+    params = pagecache.kept_params(context["request"])
     params["page"] = number
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 

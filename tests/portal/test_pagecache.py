@@ -7,6 +7,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,15 +24,15 @@ REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 @pytest.fixture
 def page_cache(settings):
     settings.PORTAL_PAGE_CACHE = True
-    pagecache._declared_params.cache_clear()
+    pagecache.declared_params.cache_clear()
     yield settings
-    pagecache._declared_params.cache_clear()
+    pagecache.declared_params.cache_clear()
 
 
 @pytest.fixture
 def test_views(page_cache):
     page_cache.ROOT_URLCONF = "tests.portal.pagecache_urls"
-    pagecache._declared_params.cache_clear()
+    pagecache.declared_params.cache_clear()
     return page_cache
 
 
@@ -305,7 +307,7 @@ def test_with_redis_the_generation_lives_in_the_shared_cache(client, settings, c
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     }
-    pagecache._declared_params.cache_clear()
+    pagecache.declared_params.cache_clear()
     article = factories.article(category=category, title="Tin trên Redis")
     assert "Tin trên Redis" in client.get("/").content.decode()
     from django.core.cache import cache
@@ -430,3 +432,35 @@ def test_an_articles_cached_body_and_related_news_follow_changes(client, categor
     html = client.get(first.get_absolute_url()).content.decode()
     assert "Nội dung đã sửa." in html and "Tin liên quan mới" in html
     assert "Nội dung cũ." not in html and "Tin liên quan cũ" not in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/tin-tuc/", "/chuyen-muc/{slug}/", "/tim-kiem/?q=tin+ve"], ids=["news", "cat", "q"]
+)
+def test_list_and_search_cards_are_a_fragment_that_follows_every_change(client, category, path):
+    """Page cache off: the cards and the pager of a list or a search are kept per page and
+    content, so a warm one reads no article; a change shows on the next request."""
+    path = path.format(slug=category.slug)
+    for n in range(14):  # two pages of 12
+        factories.article(category=category, title=f"Tin về số {n}")
+    first = client.get(path).content.decode()
+    assert "Tin về số 0" in first and "Tin về số 12" not in first
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(path).content.decode()
+    assert again == first
+    assert not [q for q in warm.captured_queries if "articles_article" in q["sql"]]
+    second = client.get(path + ("&" if "?" in path else "?") + "page=2").content.decode()
+    assert "Tin về số 12" in second and "Tin về số 0<" not in second
+    factories.article(category=category, title="Tin về mới nhất", publish_at=timezone.now())
+    assert "Tin về mới nhất" in client.get(path).content.decode()
+
+
+def test_page_links_keep_only_the_parameters_the_page_reads(client, category):
+    """A tracking parameter of the visitor who rendered a list never ends up in its links."""
+    for n in range(14):
+        factories.article(category=category, title=f"Tin {n}")
+    html = client.get("/tin-tuc/?fbclid=IwAR0abc&utm_source=zalo&x=1").content.decode()
+    assert 'href="?page=2"' in html
+    assert "fbclid" not in html and "utm_source" not in html
+    html = client.get("/tim-kiem/?q=tin&utm_medium=social").content.decode()
+    assert 'href="?page=2&amp;q=tin"' in html and "utm_medium" not in html
