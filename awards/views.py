@@ -88,15 +88,9 @@ def decision_list(request):
     )
 
 
-@vary_on_params()
-def decision_detail(request, slug):
-    decision = (
-        Decision.objects.select_related("authority", "form", "proposed_by", "article", "election")
-        .filter(slug=slug[:150])
-        .first()
-    )
-    if decision is None:
-        raise Http404(_("Không tìm thấy quyết định khen thưởng."))
+def _recipient_lists(decision):
+    """A decision's collectives and individuals, and how they compare with its declared
+    numbers."""
     recipients = list(decision.recipients.order_by("order", "id"))
     collectives = [r for r in recipients if r.kind == Recipient.Kind.COLLECTIVE]
     individuals = [r for r in recipients if r.kind == Recipient.Kind.INDIVIDUAL]
@@ -106,6 +100,24 @@ def decision_detail(request, slug):
         recorded_collectives=len(collectives),
         recorded_individuals=len(individuals),
     )
+    return {
+        "collectives": collectives,
+        "individuals": individuals,
+        "reconciliation": reconciliation,
+    }
+
+
+@vary_on_params()
+def decision_detail(request, slug):
+    decision = (
+        Decision.objects.select_related("authority", "form", "proposed_by", "article", "election")
+        .filter(slug=slug[:150])
+        .first()
+    )
+    if decision is None:
+        raise Http404(_("Không tìm thấy quyết định khen thưởng."))
+    # Read only if the page's cached fragment of the lists is rendered (decision_detail.html).
+    lists = SimpleLazyObject(lambda: _recipient_lists(decision))
     article = decision.article
     if article is not None and not article.is_live:
         article = None
@@ -114,9 +126,10 @@ def decision_detail(request, slug):
         "awards/decision_detail.html",
         {
             "decision": decision,
-            "collectives": collectives,
-            "individuals": individuals,
-            "reconciliation": reconciliation,
+            **{
+                name: SimpleLazyObject(lambda name=name: lists[name])
+                for name in ("collectives", "individuals", "reconciliation")
+            },
             "article": article,
         },
     )

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 13  # with the content generation, the footer's contact data and the next
 # scheduled change (cold cache); the totals, filters and list are then kept until a change
-DETAIL_QUERIES = 7  # with the footer's contact record and agency links (cold cache) and the
-# content generation, which keys the demo banner's cached check
+DETAIL_QUERIES = 8  # with the footer's contact record and agency links (cold cache), the
+# content generation, which keys the demo banner's cached check, and the next scheduled change
+# (which keys the cached recipient lists)
 
 
 def populate(n):
@@ -52,6 +53,12 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, n):
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(decision.get_absolute_url())
         assert response.status_code == 200
+    # Warm: the decision and the generation; the lists are a cached fragment.
+    with django_assert_num_queries(2):
+        again = client.get(decision.get_absolute_url())
+    assert again.content == response.content
+    make_recipients(decision, individuals=1)
+    assert f"Cá nhân ({n + 1})" in client.get(decision.get_absolute_url()).content.decode()
 
 
 def test_list_filters_and_bad_values_ignored(client):
