@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from articles.forms import SearchForm
 from articles.models import Article, Category
-from portal.pagecache import vary_on_params
+from portal.pagecache import cached_by_generation, vary_on_params
 from portal.pagination import page_number, paginate
 from portal.ratelimit import ratelimit
 
@@ -50,8 +50,15 @@ def category_detail(request, slug):
 
 
 def _get_article(request, slug):
-    base = Article.objects.select_related("category__parent", "cover")
-    article = base.filter(slug=slug).first()
+    # Kept until the next content change: building this query costs more than running it.
+    # Whether it may be shown is decided below, at the time of each request.
+    article = cached_by_generation(
+        f"articles:detail:{slug}",
+        lambda: (
+            Article.objects.select_related("category__parent", "cover").filter(slug=slug).first()
+        ),
+        request=request,
+    )
     if article is None:
         raise Http404(_("Không tìm thấy bài viết."))
     if article.is_live:
