@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from documents.models import Document, DocumentFile, DraftComment
 from portal.text import normalize_document_number
@@ -217,8 +218,7 @@ def open_data_json(*, rows):
 
 
 def home_block_context():
-    """“Văn bản mới” for the home page: one query."""
-    latest = list(Document.objects.published().for_listing().order_by("-published_at", "-id")[
-        :HOME_BLOCK_SIZE
-    ])  # fmt: skip
-    return {"latest_documents": latest}
+    """“Văn bản mới” for the home page: one query, run only when its cached fragment is
+    rendered."""
+    latest = Document.objects.published().for_listing().order_by("-published_at", "-id")
+    return {"latest_documents": SimpleLazyObject(lambda: list(latest[:HOME_BLOCK_SIZE]))}

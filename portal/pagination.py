@@ -70,12 +70,6 @@ class PreferredFirst:
         self.known_ids = ids if len(ids) < limit else None
         return len(ids)
 
-    def __len__(self):
-        return self.base.filter(self.match).count()
-
-    def __iter__(self):
-        return iter(self[: len(self)])
-
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:
             raise TypeError("PreferredFirst is read by slices (a page)")

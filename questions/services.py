@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from portal.richtext import html_to_text
 from questions.models import Question, Topic, reference_new
@@ -115,5 +116,8 @@ def public_questions():
 
 
 def home_block_context():
-    """The latest published questions for the home page (one query)."""
-    return {"latest_questions": list(public_questions()[:HOME_BLOCK_SIZE])}
+    """The latest published questions for the home page: one query, run only when its cached
+    fragment is rendered."""
+    return {
+        "latest_questions": SimpleLazyObject(lambda: list(public_questions()[:HOME_BLOCK_SIZE]))
+    }
