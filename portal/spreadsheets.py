@@ -54,11 +54,15 @@ def csv_cell(value):
 
 
 def csv_row(values):
-    """``csv_cell`` of each value; text that cannot look like a formula (nearly every cell)
-    is passed through without a call per cell."""
+    """``csv_cell`` of each value; text that cannot look like a formula (nearly every cell),
+    empty cells and whole numbers are done here, without a call per cell."""
     return [
         value
         if type(value) is str and (not value or value[0] not in _SUSPECT_FIRST)
+        else ""
+        if value is None
+        else str(value)
+        if type(value) is int
         else csv_cell(value)
         for value in values
     ]
