@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from articles.forms import SearchForm
 from articles.models import Article, Category
 from portal.pagecache import cached_by_generation, vary_on_params
-from portal.pagination import page_number, paginate
+from portal.pagination import lazy_page, page_number
 from portal.ratelimit import ratelimit
 
 PER_PAGE = 12
@@ -17,19 +17,13 @@ PER_PAGE = 12
 SEARCH_COUNT_CAP = 200
 
 
-def _lazy_page(request, articles, **options):
-    """The page, counted and read only if the template renders it: a list's cards are a
-    cached fragment (``articles/includes/article_page.html``), so a warm one costs no query."""
-    return SimpleLazyObject(lambda: paginate(request, articles, PER_PAGE, **options))
-
-
 @vary_on_params(page=page_number)
 def article_list(request):
     articles = Article.objects.published().for_listing()
     return render(
         request,
         "articles/article_list.html",
-        {"page": _lazy_page(request, articles), "title": _("Tin tức")},
+        {"page": lazy_page(request, articles, PER_PAGE), "title": _("Tin tức")},
     )
 
 
@@ -45,7 +39,7 @@ def category_detail(request, slug):
     return render(
         request,
         "articles/category.html",
-        {"category": category, "page": _lazy_page(request, articles)},
+        {"category": category, "page": lazy_page(request, articles, PER_PAGE)},
     )
 
 
@@ -114,7 +108,7 @@ def search(request):
     documents = []
     if query:
         results = Article.objects.published().for_listing().search_pages(query)
-        page = _lazy_page(request, results, count_cap=SEARCH_COUNT_CAP)
+        page = lazy_page(request, results, PER_PAGE, count_cap=SEARCH_COUNT_CAP)
         documents = SimpleLazyObject(lambda: _matching_documents(query))
     return render(
         request,

@@ -2,7 +2,6 @@ import tempfile
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
@@ -17,8 +16,8 @@ from awards.exports import (
 )
 from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
-from portal.pagecache import cached_by_generation, vary_on_params
-from portal.pagination import page_number, paginate
+from portal.pagecache import cached_by_generation, lazy_context, vary_on_params
+from portal.pagination import lazy_page, page_number
 from portal.text import nfc
 
 PER_PAGE = 20
@@ -68,7 +67,7 @@ def decision_list(request):
         request=request,
     )
     # Counted and read only if the list's cached fragment is rendered (decision_list.html).
-    page = SimpleLazyObject(lambda: paginate(request, decisions.for_listing(), PER_PAGE))
+    page = lazy_page(request, decisions.for_listing(), PER_PAGE)
     query = urlencode({k: v for k, v in selected.items() if v})
     return render(
         request,
@@ -116,8 +115,6 @@ def decision_detail(request, slug):
     )
     if decision is None:
         raise Http404(_("Không tìm thấy quyết định khen thưởng."))
-    # Read only if the page's cached fragment of the lists is rendered (decision_detail.html).
-    lists = SimpleLazyObject(lambda: _recipient_lists(decision))
     article = decision.article
     if article is not None and not article.is_live:
         article = None
@@ -126,10 +123,11 @@ def decision_detail(request, slug):
         "awards/decision_detail.html",
         {
             "decision": decision,
-            **{
-                name: SimpleLazyObject(lambda name=name: lists[name])
-                for name in ("collectives", "individuals", "reconciliation")
-            },
+            # Read only if the lists' cached fragment is rendered (decision_detail.html).
+            **lazy_context(
+                lambda: _recipient_lists(decision),
+                ("collectives", "individuals", "reconciliation"),
+            ),
             "article": article,
         },
     )

@@ -7,13 +7,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from articles.models import Article
 from elections import services
 from elections.models import Body, Election, Membership, PollingArea
-from portal.pagecache import cached_by_generation, vary_on_params
+from portal.pagecache import cached_by_generation, lazy_context, vary_on_params
 from portal.pagination import page_number, paginate
 from portal.spreadsheets import csv_row
 
@@ -87,8 +86,6 @@ def _detail_tallies(request, election):
 @vary_on_params()
 def election_detail(request, slug):
     election = _get_election(slug)
-    # Computed only if the page's cached fragments are rendered (a warm page reads nothing).
-    tallies = SimpleLazyObject(lambda: _detail_tallies(request, election))
     # Querysets, not lists: they are read only when the page's cached fragment is rendered.
     bodies = Body.objects.filter(election=election).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("person__photo"))
@@ -106,10 +103,12 @@ def election_detail(request, slug):
         "elections/election_detail.html",
         {
             "election": election,
-            **{
-                name: SimpleLazyObject(lambda name=name: tallies[name])
-                for name in ("contests", "turnout", "unit_turnouts", "chart_rows")
-            },
+            # Computed only if the page's cached fragments are rendered (a warm page reads
+            # nothing).
+            **lazy_context(
+                lambda: _detail_tallies(request, election),
+                ("contests", "turnout", "unit_turnouts", "chart_rows"),
+            ),
             "bodies": bodies,
             "articles": articles,
             "decisions": decisions,

@@ -38,6 +38,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import compress_string
 
 from portal.text import nfc
@@ -188,6 +189,14 @@ def fragment_version(request=None):
     if request is not None:
         request._fragment_version = version
     return version
+
+
+def lazy_context(compute, names):
+    """Template variables ``names``, all taken from the dict ``compute()`` returns, computed
+    once and only when a template first uses one of them: the context of a page's cached
+    fragment (``{% public_fragment %}``), which a warm fragment never reads."""
+    values = SimpleLazyObject(compute)
+    return {name: SimpleLazyObject(lambda name=name: values[name]) for name in names}
 
 
 def cached_by_generation(key, compute, *, request=None, timeout=None):

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 # A list counts at most this many rows (more when a later page is asked for): COUNT(*) over a
 # 50,000-article archive or a search matching most of it would otherwise read every row.
@@ -91,6 +91,12 @@ class PreferredFirst:
             placed = {row.pk for row in first}
             first += [row for row in newest if row.pk not in placed]
         return first[start:stop]
+
+
+def lazy_page(request, queryset, per_page=12, **options):
+    """:func:`paginate`, counted and read only when a template first uses the page: a list's
+    cards are a cached fragment, so a warm one costs no query."""
+    return SimpleLazyObject(lambda: paginate(request, queryset, per_page, **options))
 
 
 def paginate(request, queryset, per_page=12, *, count_cap=None):

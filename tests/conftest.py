@@ -6,14 +6,19 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
-    """Each test writes uploads to its own folder and starts with an empty cache."""
+    """Each test writes uploads to its own folder and starts with an empty cache, in
+    Vietnamese: a request to an English page leaves English active in the thread (Django's
+    LocaleMiddleware activates a language and leaves it), and the next test's ``reverse()``
+    would build ``/en/`` addresses."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     yield
     cache.clear()
