@@ -27,7 +27,7 @@ from django_tasks import task
 
 from awards.exports import (
     Stats,
-    csv_chunks,
+    csv_write,
     export_log_finish,
     export_log_start,
     export_rows,
@@ -127,13 +127,12 @@ class _ProgressStats(Stats):
 
 
 def _write(job, filters, fileobj, stats):
-    rows = export_rows(filters=filters)
     if job.format == ExportLog.Format.XLSX:
         user_label = job.user.get_username() if job.user else ""
+        rows = export_rows(filters=filters)
         xlsx_write(rows=rows, fileobj=fileobj, filters=filters, stats=stats, user_label=user_label)
     else:
-        for chunk in csv_chunks(rows=rows, stats=stats):
-            fileobj.write(chunk)
+        csv_write(filters=filters, fileobj=fileobj, stats=stats)
 
 
 @task()

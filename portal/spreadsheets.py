@@ -10,6 +10,10 @@ formula, without the control characters Excel refuses and cut to Excel's cell li
 import datetime
 import re
 
+from django.db.models import Case, TextField, Value, When
+from django.db.models.functions import Cast, Concat, NullIf
+from django.db.models.lookups import Regex
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Whitespace a spreadsheet may trim before it looks for a formula.
 _LEADING_BLANKS = " \t\r\n\u00a0\u3000"
@@ -66,6 +70,36 @@ def csv_row(values):
         else csv_cell(value)
         for value in values
     ]
+
+
+# The same rule for cells a database writes (an export's CSV is written by PostgreSQL's COPY):
+# a trigger first, or one of ``= + - @`` after leading blanks (a tab or carriage return is a
+# blank there too, so it cannot follow them). The characters are literal, so the pattern reads
+# the same in Python's ``re``, PostgreSQL and SQLite; a test holds it to ``looks_like_formula``.
+FORMULA_PATTERN = "^(?:[=+@\t\r-]|[ \t\r\n\u00a0\u3000]*[=+@-])"
+
+
+def csv_text_expression(expression):
+    """A text column as the database writes it into a CSV cell: an apostrophe in front of
+    what a spreadsheet would run (``looks_like_formula``), and NULL for empty text, so that
+    PostgreSQL's COPY writes an empty cell as ``csv.writer`` does (not ``""``)."""
+    text = NullIf(expression, Value(""), output_field=TextField())
+    return Case(
+        When(Regex(text, FORMULA_PATTERN), then=Concat(Value("'"), text, output_field=TextField())),
+        default=text,
+        output_field=TextField(),
+    )
+
+
+class IsoDate(Cast):
+    """A date as ISO text (``2021-06-25``) whatever the database's date style."""
+
+    def __init__(self, expression):
+        super().__init__(expression, TextField())
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({sql}, 'YYYY-MM-DD')", params
 
 
 def xlsx_text(value):

@@ -2,13 +2,14 @@
 ``selection`` (which rows, in which order, and their cells), ``columns`` (the one list of
 columns), ``csv_writer`` and ``xlsx_writer``, and ``log`` (the export log).
 
-Both formats read the rows with one query streamed through ``iterator()``, so memory stays
-flat whatever the number of rows; cells go through the portal's one cell-safety rule
-(:mod:`portal.spreadsheets`). Callers may import from here or from the module itself.
+Both formats read the rows with one query of the same cell expressions (``export_cells``),
+so memory stays flat whatever the number of rows; cells go through the portal's one
+cell-safety rule (:mod:`portal.spreadsheets`). On PostgreSQL the CSV is written by ``COPY``.
+Callers may import from here or from the module itself.
 """
 
 from awards.exports.columns import COLUMNS, DATE_COLUMNS, HEADERS
-from awards.exports.csv_writer import BOM, csv_chunks, csv_export_stream
+from awards.exports.csv_writer import BOM, csv_export_stream, csv_write
 from awards.exports.filters import (
     ORDER_DECISION,
     ORDER_NAME,
@@ -24,7 +25,7 @@ from awards.exports.filters import (
     recipient_search_q,
 )
 from awards.exports.log import export_log_finish, export_log_start, file_name_for, file_sha256
-from awards.exports.selection import Stats, export_rows, recipients_filter
+from awards.exports.selection import Stats, export_cells, export_rows, recipients_filter
 from awards.exports.xlsx_writer import xlsx_export, xlsx_write
 
 __all__ = [
@@ -39,10 +40,11 @@ __all__ = [
     "ExportFilters",
     "Stats",
     "clean_param",
-    "csv_chunks",
     "csv_export_stream",
+    "csv_write",
     "decision_search_q",
     "decision_year_q",
+    "export_cells",
     "export_log_finish",
     "export_log_start",
     "export_rows",

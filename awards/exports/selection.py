@@ -1,9 +1,8 @@
 """Which recipients an export holds, in which order, and the cells of each row."""
 
-import operator
-
 from django.db import connection
-from django.db.models.functions import Coalesce, Collate
+from django.db.models import BooleanField, Case, CharField, F, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Collate, ExtractYear
 
 from awards.exports.columns import KEYS
 from awards.exports.filters import (
@@ -12,32 +11,69 @@ from awards.exports.filters import (
     decision_year_q,
     recipient_search_q,
 )
-from awards.models import Authority, Decision, Recipient, award_q, counts_as_award
+from awards.models import Authority, Decision, Recipient, award_q
 
 ITERATOR_CHUNK = 2000
-# The database fields read for each row, by name (one query, streamed).
-_FIELDS = [
-    "kind",
-    "name",
-    "position",
-    "unit",
-    "achievement",
-    "decision__reason",
-    "decision__form__name",
-    "decision__authority__name",
-    "decision__authority__kind",
-    "decision__status",
-    "decision__number",
-    "decision__date",
-    "decision__signer_name",
-    "decision__signer_title",
-    "decision__proposal_number",
-    "decision__proposal_date",
-    "decision__proposed_by__name",
-    "decision__event",
-    "order",
-    "decision__slug",
-]
+
+
+def _label(field, choices):
+    """The label of a choice field's value in the active language (the value when unknown)."""
+    whens = [When(**{field: value}, then=Value(str(label))) for value, label in choices]
+    return Case(*whens, default=F(field), output_field=CharField())
+
+
+def _award():
+    return Case(When(award_q("decision__"), then=True), default=False, output_field=BooleanField())
+
+
+def export_cells():
+    """The cells of a row after its STT, in the order of :data:`~awards.exports.columns.COLUMNS`,
+    as database expressions: the one definition of what each column holds, read by both
+    writers (the CSV can then be written by the database itself, see ``csv_writer``).
+
+    A proposal (not decided, or decided without a number) has no decision number or date; its
+    year is its tờ trình's. Returns ``(cells, markers)``: ``markers`` are the recipient kind and
+    whether the row counts as an award, which feed the totals and are not written."""
+    award = award_q("decision__")
+    decided = Decision.Status.DECIDED
+    cells = {
+        "kind": _label("kind", Recipient.Kind.choices),
+        "name": F("name"),
+        "position": F("position"),
+        "unit": F("unit"),
+        "achievement": Case(
+            When(Q(achievement="") | Q(achievement__isnull=True), then=F("decision__reason")),
+            default=F("achievement"),
+            output_field=TextField(),
+        ),
+        "form": F("decision__form__name"),
+        "authority": F("decision__authority__name"),
+        "authority_kind": _label("decision__authority__kind", Authority.Kind.choices),
+        "status": Case(
+            When(award, then=Value(str(Decision.Status(decided).label))),
+            default=Value(str(Decision.Status(Decision.Status.PROPOSED).label)),
+        ),
+        "number": Case(When(award, then=F("decision__number")), default=Value("")),
+        "date": Case(When(award, then=F("decision__date")), default=None),
+        "signer": F("decision__signer_name"),
+        "signer_title": F("decision__signer_title"),
+        "proposal_number": F("decision__proposal_number"),
+        "proposal_date": F("decision__proposal_date"),
+        "proposed_by": Coalesce(F("decision__proposed_by__name"), Value("")),
+        "event": F("decision__event"),
+        "year": ExtractYear(
+            Case(
+                When(award, then=F("decision__date")),
+                default=Coalesce("decision__proposal_date", "decision__date"),
+            )
+        ),
+        "order": F("order"),
+        "slug": F("decision__slug"),
+    }
+    return [cells[key] for key in KEYS[1:]], [F("kind"), _award()]
+
+
+YEAR = KEYS.index("year") - 1  # in the cells after the STT
 
 
 def recipients_filter(*, filters, queryset=None):
@@ -82,43 +118,14 @@ def export_rows(*, filters, queryset=None):
     """Yield one list of cell values per recipient, in the order of
     :data:`~awards.exports.columns.COLUMNS` (dates as ``date``), then a marker for the totals.
     """
-    qs = recipients_filter(filters=filters, queryset=queryset).values_list(*_FIELDS)
-    kinds = {value: str(label) for value, label in Recipient.Kind.choices}
-    authority_kinds = {value: str(label) for value, label in Authority.Kind.choices}
-    statuses = {value: str(label) for value, label in Decision.Status.choices}
-    cells_in_order = operator.itemgetter(*KEYS)
+    cells, markers = export_cells()
+    qs = recipients_filter(filters=filters, queryset=queryset).values_list(*cells, *markers)
     for n, row in enumerate(qs.iterator(chunk_size=ITERATOR_CHUNK), start=1):
-        # In the order of _FIELDS (unpacking is much cheaper than a dict per row).
-        (kind, name, position, unit, achievement, reason, form, authority, authority_kind,
-         status, number, date, signer, signer_title, proposal_number, proposal_date,
-         proposed_by, event, order, slug) = row  # fmt: skip
-        is_award = counts_as_award(status, number)
-        day = date if is_award else (proposal_date or date)
-        values = {
-            "n": n,
-            "kind": kinds.get(kind, kind),
-            "name": name,
-            "position": position,
-            "unit": unit,
-            "achievement": achievement or reason,
-            "form": form,
-            "authority": authority,
-            "authority_kind": authority_kinds.get(authority_kind, authority_kind),
-            "status": statuses[Decision.Status.DECIDED if is_award else Decision.Status.PROPOSED],
-            "number": number if is_award else "",
-            "date": date if is_award else None,
-            "signer": signer,
-            "signer_title": signer_title,
-            "proposal_number": proposal_number,
-            "proposal_date": proposal_date,
-            "proposed_by": proposed_by or "",
-            "event": event,
-            "year": day.year if day else "",
-            "order": order,
-            "slug": slug,
-        }
+        *values, kind, is_award = row
+        if values[YEAR] is None:
+            values[YEAR] = ""
         # The last item is not written: it feeds the totals.
-        yield [*cells_in_order(values), (kind, is_award)]
+        yield [n, *values, (kind, is_award)]
 
 
 class Stats:

@@ -277,3 +277,80 @@ def test_single_decision_xlsx_reconciles_against_all_its_records(tmp_path):
     sheet = load_workbook(path, read_only=True).active
     texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "Số đã nhập khớp với số ghi trong quyết định." in texts
+
+
+HOSTILE_CELLS = [
+    '=HYPERLINK("http://x")', " \t=1+1", "\u3000@SUM(A1)", "-3", "+84 912", "\tx", "\r\n=1",
+    'Tên có "ngoặc kép", dấu phẩy', "dòng một\ndòng hai", "dòng một\r\ndòng hai", "\\.",
+    "Xã Thanh Hà - huyện Thanh Liêm", "  ", "'=1",
+]  # fmt: skip
+
+
+def python_csv(filters):
+    """The reference: every row read by Python and written through ``csv_row``."""
+    from awards.exports.csv_writer import _header
+    from portal.spreadsheets import csv_row
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in export_rows(filters=filters):
+        writer.writerow(csv_row(row[:-1]))
+    return _header() + out.getvalue().encode("utf-8")
+
+
+def test_csv_written_by_the_database_is_the_python_csv_byte_for_byte(two_authorities):
+    """On PostgreSQL the rows are written by COPY: the same bytes as Python's writer, for text
+    that looks like a formula, quotes, commas, line breaks, empty cells, proposals (no number,
+    no date, the tờ trình's year), recipients without achievement (the decision's reason)."""
+    proposal = two_authorities[2]
+    proposer = Authority.objects.create(name="=Sở Nội vụ, tỉnh", kind=Authority.Kind.STATE)
+    hostile = make_decision(reason="-Lý do chung", event=" =Đợt 1", signer_title='"Chủ tịch"',
+                            proposed_by=proposer, proposal_number="@12/TTr")  # fmt: skip
+    for i, text in enumerate(HOSTILE_CELLS, start=1):
+        Recipient.objects.create(decision=hostile, kind="individual", name=f"{text} {i}",
+                                 position=text, unit=text, achievement=text if i % 2 else "",
+                                 order=i)  # fmt: skip
+    Recipient.objects.create(decision=proposal, kind="individual", name="Lê Văn B", order=9)
+    for filters in [
+        ExportFilters(),
+        ExportFilters(order="name"),
+        ExportFilters(kind="individual"),
+        ExportFilters(decisions=[hostile]),
+        ExportFilters(status=Decision.Status.PROPOSED),
+    ]:
+        expected = python_csv(filters)
+        assert export_csv(filters) == expected
+    rows = read_csv(export_csv())
+    assert len(rows) == 1 + 4 + 1 + 1 + len(HOSTILE_CELLS) + 1
+    assert {r[3] for r in rows[1:]} >= {"'-3", "' \t=1+1", "dòng một\r\ndòng hai", "\\."}
+
+
+def test_a_csv_export_counts_its_rows_through_the_callers_counter(two_authorities):
+    """A background export saves its progress through the database every few thousand rows,
+    and is stopped by the count when another run took it over; on PostgreSQL the rows are
+    counted once COPY is over, when the connection is free for those writes again."""
+    from django.db import connection
+
+    from awards.exports import Stats, csv_write
+
+    class Stop(Exception):
+        pass
+
+    class ProgressSaved(Stats):
+        def add(self, marker):
+            super().add(marker)
+            assert Recipient.objects.exists()  # a query between rows, as progress saving does
+            if self.rows == 5:
+                raise Stop
+
+    stats = ProgressSaved()
+    with pytest.raises(Stop), io.BytesIO() as fh:
+        csv_write(filters=ExportFilters(), fileobj=fh, stats=stats)
+    assert stats.rows == 5
+    assert Recipient.objects.count() == 6  # the connection still answers
+    assert connection.connection is not None
+    stats = Stats()
+    with io.BytesIO() as fh:
+        csv_write(filters=ExportFilters(), fileobj=fh, stats=stats)
+    assert (stats.rows, stats.count("individual"), stats.count("collective")) == (6, 3, 2)
+    assert stats.count("collective", award=False) == 1
