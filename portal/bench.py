@@ -1,12 +1,13 @@
 """``manage.py bench`` pages section: public pages through gunicorn, measured with wrk.
 
 Builds the data set (articles with covers in 30 categories, an election with 800 polling
-areas and 300 candidates, 100,000 commendation recipients), starts gunicorn with production
-settings on 127.0.0.1 twice (page cache on and off), and drives each page with wrk for a
-bounded time: requests/s, p50, p99, errors and the share of a 30 KiB static file served by
-the same server, first at 5,000 articles and then at 50,000. Ends with 64 clients for 30 s
-over all the pages (cache on, as in production) and writes everything as JSON too.
-"""
+areas and 300 candidates, 100,000 commendation recipients) at 5,000 articles, copies that
+database, grows the original to 50,000, then starts gunicorn with production settings on
+127.0.0.1 for each size (page cache on, on with Redis, off) and drives each page with wrk for
+a bounded time, the two sizes one right after the other: requests/s, p50, p99, errors and the
+share of a 30 KiB static file served by the same server, and how much each rendered page's
+cost grows with the archive. Ends with 64 clients for 30 s over all the pages (cache on, as
+in production) and writes everything as JSON too."""
 
 import datetime
 import json
@@ -121,11 +122,28 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _database_url():
+def _database_url(name=None):
     db = connection.settings_dict
     host = db["HOST"] or "127.0.0.1"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{name or db['NAME']}"
+
+
+def _copy_database(size):
+    """A copy of the bench database as it is now, for the pages at ``size`` articles while the
+    original grows (PostgreSQL copies the files: seconds)."""
+    name = connection.settings_dict["NAME"]
+    copy = f"{name}_{size}"
+    connection.close()  # a template database must have no other session
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    return copy
+
+
+def _drop_database(name):
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -144,12 +162,12 @@ class Server:
     """gunicorn with production settings (2 sync workers) on 127.0.0.1, page cache on or off,
     with the default per-process cache or with Redis."""
 
-    def __init__(self, *, page_cache, redis=False):
+    def __init__(self, *, page_cache, redis=False, database=None):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
         env.update(
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=_database_url(database),
             DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only",
             DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="0",
@@ -212,39 +230,91 @@ def _write_static_file():
     return "/static/" + STATIC_NAME
 
 
-def _measure_size(stdout, size, pages, static_path):
-    results = {}
-    servers = {"on": Server(page_cache=True)}
-    if _redis_reachable():
-        servers["redis"] = Server(page_cache=True, redis=True)
-    servers["off"] = Server(page_cache=False)
+CEILING = "static 30 KiB (ceiling)"
+
+
+def _combined(runs):
+    """Two runs of one page as one row: mean requests/s and p50, worst p99, all errors."""
+    return {
+        "rps": sum(r["rps"] for r in runs) / len(runs),
+        "p50_ms": sum(r["p50_ms"] for r in runs) / len(runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "runs": [r["rps"] for r in runs],
+    }
+
+
+def _measure_sizes(stdout, pages_by_size, databases, static_path):
+    """Every page at every size, each size with its own servers and database, the sizes
+    measured one right after the other: a machine that is slower for a minute (other work,
+    a busy neighbour) weighs on both sizes alike, so the growth of a page's cost is not the
+    machine's drift between two halves of the run. Rendered pages, where cost can grow with
+    the archive, are measured twice per size, there and back (5,000, 50,000, 50,000, 5,000)."""
+    sizes = list(pages_by_size)
+    modes = ["on", "redis", "off"] if _redis_reachable() else ["on", "off"]
+    servers = {}
+    results = {size: {} for size in sizes}
     try:
-        for server in servers.values():
+        for size in sizes:
+            for mode in modes:
+                servers[size, mode] = Server(
+                    page_cache=mode != "off", redis=mode == "redis", database=databases[size]
+                )
+        for (size, _mode), server in servers.items():
             server.wait()
-            for _name, path in pages:
+            for _name, path in pages_by_size[size]:
                 server.check(path)
-        on = servers["on"]
-        on.warm(static_path)
-        results["static 30 KiB (ceiling)"] = {"on": _wrk(on.base + static_path, PAGE_SECONDS)}
-        on.drain()
-        for name, path in pages:
-            results[name] = {}
-            for mode, server in servers.items():
-                server.warm(path)
-                results[name][mode] = _wrk(server.base + path, PAGE_SECONDS)
-                server.drain()
+        for size in sizes:
+            on = servers[size, "on"]
+            on.warm(static_path)
+            results[size][CEILING] = {"on": _wrk(on.base + static_path, PAGE_SECONDS)}
+            on.drain()
+        for index, (name, _path) in enumerate(pages_by_size[sizes[0]]):
+            for size in sizes:
+                results[size][name] = {}
+            for mode in modes:
+                order = sizes + sizes[::-1] if mode == "off" else sizes
+                runs = {size: [] for size in sizes}
+                for size in order:
+                    server, path = servers[size, mode], pages_by_size[size][index][1]
+                    server.warm(path)
+                    runs[size].append(_wrk(server.base + path, PAGE_SECONDS))
+                    server.drain()
+                for size in sizes:
+                    results[size][name][mode] = (
+                        _combined(runs[size]) if len(runs[size]) > 1 else runs[size][0]
+                    )
             stdout.write(
-                f"  {size:,} articles, {name}: "
-                + ", ".join(f"{row['rps']:.0f} req/s {mode}" for mode, row in results[name].items())
+                f"  {name}: "
+                + "; ".join(
+                    f"{size:,} articles "
+                    + ", ".join(f"{row['rps']:.0f} req/s {mode}" for mode, row in by.items())
+                    for size in sizes
+                    for by in [results[size][name]]
+                )
             )
     finally:
         for server in servers.values():
             server.stop()
-    ceiling = results["static 30 KiB (ceiling)"]["on"]["rps"]
-    for modes in results.values():
-        for row in modes.values():
-            row["share_of_ceiling"] = row["rps"] / ceiling if ceiling else 0
+    for size in sizes:
+        ceiling = results[size][CEILING]["on"]["rps"]
+        for modes_of_page in results[size].values():
+            for row in modes_of_page.values():
+                row["share_of_ceiling"] = row["rps"] / ceiling if ceiling else 0
     return results
+
+
+def growth(by_size):
+    """How much the rendered cost of each page (time per request: 1 / requests/s) grows from
+    the smallest archive to the largest, in percent."""
+    sizes = list(by_size)
+    small, large = by_size[sizes[0]], by_size[sizes[-1]]
+    return {
+        name: round((small[name]["off"]["rps"] / large[name]["off"]["rps"] - 1) * 100, 1)
+        for name in small
+        if name != CEILING and large.get(name, {}).get("off", {}).get("rps")
+    }
 
 
 def _load_test(stdout, pages):
@@ -348,16 +418,31 @@ def run(stdout):
         f"{elections_bench.CANDIDATES} candidates)"
     )
     static_path = _write_static_file()
-    by_size = {}
-    for size in SIZES:
-        step = time.perf_counter()
-        data.update(articles_bench.grow_archive(size))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        stdout.write(f"Archive: {size:,} articles, built in {time.perf_counter() - step:.0f} s")
-        pages = _pages(data)
-        by_size[size] = _measure_size(stdout, size, pages, static_path)
+    pages_by_size, databases = {}, {}
+    try:
+        for size in SIZES:
+            step = time.perf_counter()
+            data.update(articles_bench.grow_archive(size))
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            pages_by_size[size] = _pages(data)
+            # Every size but the last is served from a copy taken now; the last from the
+            # database itself, once it has grown.
+            databases[size] = _copy_database(size) if size != SIZES[-1] else None
+            stdout.write(f"Archive: {size:,} articles, built in {time.perf_counter() - step:.0f} s")
+        by_size = _measure_sizes(stdout, pages_by_size, databases, static_path)
+    finally:
+        for name in databases.values():
+            if name:
+                _drop_database(name)
     _table(stdout, by_size)
+    grown = growth(by_size)
+    if len(SIZES) > 1:
+        stdout.write(
+            f"\nRendered cost from {SIZES[0]:,} to {SIZES[-1]:,} articles (target: at most +20%):"
+        )
+        for name, percent in grown.items():
+            stdout.write(f"  {name:<28}{percent:+6.1f}%{'' if percent <= 20 else '  over'}")
     load = _load_test(stdout, _pages(data))
     out_dir = Path(settings.BASE_DIR) / "bench-results"
     out_dir.mkdir(exist_ok=True)
@@ -370,6 +455,8 @@ def run(stdout):
                 "settings": {
                     "gunicorn": "2 sync workers",
                     "wrk": f"2 threads, {CONNECTIONS} connections, {PAGE_SECONDS} s per page",
+                    "sizes": "measured side by side, each from its own database; rendered "
+                    "pages twice per size (there and back), mean requests/s",
                     "cache": {
                         "on": "default (local memory per process, generation in PostgreSQL)",
                         "redis": f"Redis ({BENCH_REDIS_URL})",
@@ -377,6 +464,7 @@ def run(stdout):
                     },
                 },
                 "pages": {str(size): results for size, results in by_size.items()},
+                "rendered_cost_growth_percent": grown,
                 "load": {"clients": LOAD_CLIENTS, "seconds": LOAD_SECONDS, **load},
             },
             indent=1,

@@ -68,3 +68,22 @@ def test_the_table_shows_every_measured_mode_and_the_share_of_the_ceiling():
     assert "rendered req/s" in header
     home = next(line for line in lines if line.startswith("home"))
     assert "1,800" in home and "1,900" in home and "1/20.0" in home and "0.90" in home
+
+
+def test_growth_is_the_rendered_cost_per_request_from_the_smallest_archive_to_the_largest():
+    from portal.bench import CEILING, _combined, growth
+
+    def runs(*rps):
+        return _combined([{"rps": r, "p50_ms": 2.0, "p99_ms": r / 10, "errors": 1,
+                           "requests": 100} for r in rps])  # fmt: skip
+
+    both = runs(300, 100)
+    assert (both["rps"], both["p99_ms"], both["errors"], both["runs"]) == (200, 30, 2, [300, 100])
+    by_size = {
+        5000: {CEILING: {"on": {"rps": 2000}}, "home": {"off": runs(200, 200), "on": runs(9)},
+               "search": {"off": runs(400, 400)}},
+        50000: {CEILING: {"on": {"rps": 2100}}, "home": {"off": runs(160, 160)},
+                "search": {"off": runs(410, 390)}},
+    }  # fmt: skip
+    # 1/160 s per request against 1/200 s: the cost grew by a quarter.
+    assert growth(by_size) == {"home": 25.0, "search": 0.0}
