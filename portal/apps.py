@@ -21,3 +21,6 @@ class PortalConfig(AppConfig):
         from portal import pagecache
 
         pagecache.connect_signals()
+        from django.core import checks
+
+        checks.register(pagecache.check_generation_file, checks.Tags.caches)

@@ -3,7 +3,8 @@
 Builds the data set (articles with covers in 30 categories, an election with 800 polling
 areas and 300 candidates, 100,000 commendation recipients) at 5,000 articles, copies that
 database, grows the original to 50,000, then starts gunicorn with production settings on
-127.0.0.1 for each size (page cache on, on with Redis, off) and drives each page with wrk for
+127.0.0.1 for each size (page cache on; on with the generation in a file, for one machine; on
+with Redis; off) and drives each page with wrk for
 a bounded time, the two sizes one right after the other: requests/s, p50, p99, errors and the
 share of a 30 KiB static file served by the same server, and how much each rendered page's
 cost grows with the archive. Ends with 64 clients for 30 s over all the pages (cache on, as
@@ -159,10 +160,13 @@ def _redis_reachable():
 
 
 class Server:
-    """gunicorn with production settings (2 sync workers) on 127.0.0.1, page cache on or off,
-    with the default per-process cache or with Redis."""
+    """gunicorn with production settings (2 sync workers) on 127.0.0.1: page cache ``on`` (the
+    default: per-process cache, generation in the database), ``file`` (the generation in a
+    file, for one machine), ``redis`` or ``off``."""
 
-    def __init__(self, *, page_cache, redis=False, database=None):
+    def __init__(self, *, mode="on", database=None):
+        page_cache = mode != "off"
+        self.folder = None
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
@@ -178,8 +182,12 @@ class Server:
             PORTAL_RATELIMITS="search=100000000/m",
         )
         env.pop("REDIS_URL", None)
-        if redis:
+        env.pop("PORTAL_PAGE_GENERATION_FILE", None)
+        if mode == "redis":
             env.update(REDIS_URL=BENCH_REDIS_URL, DJANGO_CACHE_PREFIX=f"bench-{self.port}")
+        if mode == "file":
+            self.folder = tempfile.mkdtemp(prefix="bench-generation-")
+            env.update(PORTAL_PAGE_GENERATION_FILE=str(Path(self.folder) / "page-generation"))
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
              f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
@@ -215,6 +223,8 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=20)
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -252,15 +262,13 @@ def _measure_sizes(stdout, pages_by_size, databases, static_path):
     machine's drift between two halves of the run. Rendered pages, where cost can grow with
     the archive, are measured twice per size, there and back (5,000, 50,000, 50,000, 5,000)."""
     sizes = list(pages_by_size)
-    modes = ["on", "redis", "off"] if _redis_reachable() else ["on", "off"]
+    modes = ["on", "file", "redis", "off"] if _redis_reachable() else ["on", "file", "off"]
     servers = {}
     results = {size: {} for size in sizes}
     try:
         for size in sizes:
             for mode in modes:
-                servers[size, mode] = Server(
-                    page_cache=mode != "off", redis=mode == "redis", database=databases[size]
-                )
+                servers[size, mode] = Server(mode=mode, database=databases[size])
         for (size, _mode), server in servers.items():
             server.wait()
             for _name, path in pages_by_size[size]:
@@ -319,7 +327,7 @@ def growth(by_size):
 
 def _load_test(stdout, pages):
     """64 clients for 30 s over every public page, production settings (cache on)."""
-    server = Server(page_cache=True)
+    server = Server(mode="on")
     try:
         server.wait()
         paths = ", ".join(f'"{path}"' for _name, path in pages)
@@ -347,7 +355,7 @@ def _load_test(stdout, pages):
     return result
 
 
-MODES = {"on": "cached", "redis": "cached, Redis", "off": "rendered"}
+MODES = {"on": "cached", "file": "cached, 1 machine", "redis": "cached, Redis", "off": "rendered"}
 
 
 def _table(stdout, by_size):
@@ -459,6 +467,7 @@ def run(stdout):
                     "pages twice per size (there and back), mean requests/s",
                     "cache": {
                         "on": "default (local memory per process, generation in PostgreSQL)",
+                        "file": "generation in a file (PORTAL_PAGE_GENERATION_FILE, one machine)",
                         "redis": f"Redis ({BENCH_REDIS_URL})",
                         "off": "page cache off (fragments and tallies still kept)",
                     },

@@ -9,7 +9,11 @@ entry goes stale at once on every worker and instance:
   in the database (``portal.PageGeneration``), read once per request and bumped inside the
   writer's transaction, so readers see the new generation exactly when they see the change;
 - with a shared cache (Redis) it is a random token in that cache, replaced after commit and
-  read in the same round trip as the page.
+  read in the same round trip as the page;
+- on a site served by one machine, the operator may put it in a file instead
+  (``PORTAL_PAGE_GENERATION_FILE``): a random token every process of that machine reads
+  without a database round trip and replaces after commit. Only correct when every process
+  that changes content (web workers, the task worker, ``manage.py``) runs on that machine.
 
 A page never outlives the next scheduled change (an article's publish or take-down time), so
 scheduled articles appear and disappear on time on every page.
@@ -20,7 +24,9 @@ nonce, carry a message, or say ``private``/``no-store``/``no-cache`` (``never_ca
 """
 
 import hashlib
+import logging
 import operator
+import os
 import re
 import time
 import uuid
@@ -42,6 +48,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.text import compress_string
 
 from portal.text import nfc
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 # v3: entries carry the gzip-compressed copy and headers as Django stores them
@@ -114,6 +122,73 @@ def _database_generation():
         return _read_database_generation()
 
 
+def generation_file():
+    """The one-machine generation file, when configured and no shared cache is (Redis wins)."""
+    path = _config("PORTAL_PAGE_GENERATION_FILE", "")
+    return path if path and not _shared_cache() else ""
+
+
+_TOKEN_BYTES = 16
+
+
+def _write_generation_file(path):
+    """A new random token: whatever a reader saw before, it never sees again (a read torn by
+    this write is a mix no later write produces either: a miss, never a stale page)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, os.urandom(_TOKEN_BYTES), 0)
+        finally:
+            os.close(fd)
+    except OSError:
+        logger.exception("Page cache: cannot write the generation file %s", path)
+        try:  # gone, the next reader writes a new token (or, unable to, renders every page)
+            os.unlink(path)
+        except OSError:
+            logger.exception("Page cache: cannot remove the generation file %s", path)
+
+
+def check_generation_file(app_configs=None, **kwargs):
+    """System check: the generation file can be read and written (it is made if missing)."""
+    from django.core.checks import Error
+
+    path = generation_file()
+    if not path:
+        return []
+    if _file_generation(path).startswith("unreadable-") or not os.access(path, os.R_OK | os.W_OK):
+        return [
+            Error(
+                f"PORTAL_PAGE_GENERATION_FILE={path} cannot be read and written.",
+                hint="Use a path in a folder the web and task processes can write.",
+                id="portal.E010",
+            )
+        ]
+    return []
+
+
+def _file_generation(path):
+    """The token in the file, read by path on every request (three system calls, no network):
+    a file removed or replaced is noticed at once, and a missing or empty one gets a token.
+    Unreadable: a token no page has, so every request renders until the file is back (never a
+    stale page)."""
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            _write_generation_file(path)
+            continue
+        except OSError:
+            break
+        try:
+            data = os.pread(fd, _TOKEN_BYTES, 0)
+        finally:
+            os.close(fd)
+        if len(data) == _TOKEN_BYTES:
+            return "f" + data.hex()
+        _write_generation_file(path)  # created empty (or cut short) by someone else
+    return "unreadable-" + uuid.uuid4().hex
+
+
 def _cache_generation(value=None):
     if value is None:
         value = cache.get(GENERATION_KEY)
@@ -130,7 +205,12 @@ def generation(request=None):
         value = getattr(request, "_page_generation", None)
         if value is not None:
             return value
-    value = _cache_generation() if _shared_cache() else _database_generation()
+    if _shared_cache():
+        value = _cache_generation()
+    elif path := generation_file():
+        value = _file_generation(path)
+    else:
+        value = _database_generation()
     if request is not None:
         request._page_generation = value
     return value
@@ -144,6 +224,9 @@ def bump(using="default"):
     """
     if _shared_cache():
         transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using)
+        return
+    if path := generation_file():
+        transaction.on_commit(lambda: _write_generation_file(path), using)
         return
     from portal.models import PageGeneration
 

@@ -270,6 +270,9 @@ PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", True)
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 PORTAL_PAGE_MAX_AGE = int(os.environ.get("PORTAL_PAGE_MAX_AGE", "30"))
 PORTAL_PAGE_S_MAXAGE = int(os.environ.get("PORTAL_PAGE_S_MAXAGE", "300"))
+# One machine only: the page cache's generation in this file instead of the database, so a
+# cached page costs no database round trip (portal/pagecache.py). Ignored with REDIS_URL.
+PORTAL_PAGE_GENERATION_FILE = os.environ.get("PORTAL_PAGE_GENERATION_FILE", "")
 
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng thông tin điện tử tỉnh Hà Nam")
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)

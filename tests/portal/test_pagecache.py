@@ -464,3 +464,52 @@ def test_page_links_keep_only_the_parameters_the_page_reads(client, category):
     assert "fbclid" not in html and "utm_source" not in html
     html = client.get("/tim-kiem/?q=tin&utm_medium=social").content.decode()
     assert 'href="?page=2&amp;q=tin"' in html and "utm_medium" not in html
+
+
+def test_on_one_machine_the_generation_file_spares_a_hit_its_database_round_trip(
+    client, page_cache, category, tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "page-generation"
+    page_cache.PORTAL_PAGE_GENERATION_FILE = str(path)
+    article = factories.article(category=category, title="Tin một máy")
+    assert "Tin một máy" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Tin một máy" in client.get("/?fbclid=x").content.decode()
+    assert len(ctx.captured_queries) == 0  # a hit reads the file, not the database
+
+    token = path.read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Tin đã sửa một máy"
+        article.save()
+        assert path.read_bytes() == token  # replaced after commit, not before
+    assert path.read_bytes() != token
+    html = client.get("/").content.decode()
+    assert "Tin đã sửa một máy" in html and "Tin một máy" not in html
+
+    path.unlink()  # removed by a cleaner: a new token, never an old page
+    Article.objects.filter(pk=article.pk).update(title="Sau khi mất tệp")
+    assert "Sau khi mất tệp" in client.get("/").content.decode()
+    assert len(path.read_bytes()) == 16
+
+
+def test_a_generation_file_that_cannot_be_written_is_reported_and_never_serves_a_stale_page(
+    client, page_cache, category, tmp_path
+):
+    page_cache.PORTAL_PAGE_GENERATION_FILE = str(tmp_path / "missing-folder" / "generation")
+    [error] = pagecache.check_generation_file()
+    assert error.id == "portal.E010" and "missing-folder" in error.msg
+    factories.article(category=category, title="Tin không có tệp")
+    for _ in range(2):  # no token to match: every request renders
+        with CaptureQueriesContext(connection) as ctx:
+            assert "Tin không có tệp" in client.get("/").content.decode()
+        assert len(ctx.captured_queries) > 0
+    path = tmp_path / "generation"
+    page_cache.PORTAL_PAGE_GENERATION_FILE = str(path)
+    assert pagecache.check_generation_file() == []
+    assert len(path.read_bytes()) == 16  # a token, so the first requests can be cached
+    path.write_bytes(b"")  # emptied by someone: a new token, not "unreadable" for ever
+    assert pagecache.generation().startswith("f")
+    assert len(path.read_bytes()) == 16
+    page_cache.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                     "LOCATION": REDIS_URL}}  # fmt: skip
+    assert pagecache.generation_file() == ""  # with Redis the shared cache keeps it
