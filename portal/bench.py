@@ -137,14 +137,14 @@ def _copy_database(size):
     copy = f"{name}_{size}"
     connection.close()  # a template database must have no other session
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
     return copy
 
 
 def _drop_database(name):
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -188,11 +188,16 @@ class Server:
         if mode == "file":
             self.folder = tempfile.mkdtemp(prefix="bench-generation-")
             env.update(PORTAL_PAGE_GENERATION_FILE=str(Path(self.folder) / "page-generation"))
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
-            env=env, cwd=settings.BASE_DIR,
-        )  # fmt: skip
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+                [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
+                 f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
+                env=env, cwd=settings.BASE_DIR,
+            )  # fmt: skip
+        except OSError:
+            if self.folder:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def wait(self):
         deadline = time.time() + 60
@@ -222,7 +227,11 @@ class Server:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -304,7 +313,10 @@ def _measure_sizes(stdout, pages_by_size, databases, static_path):
             )
     finally:
         for server in servers.values():
-            server.stop()
+            try:
+                server.stop()
+            except (OSError, subprocess.SubprocessError) as exc:  # stop the others too
+                stdout.write(f"Could not stop the server on {server.base}: {exc}")
     for size in sizes:
         ceiling = results[size][CEILING]["on"]["rps"]
         for modes_of_page in results[size].values():

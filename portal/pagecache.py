@@ -23,11 +23,14 @@ other than 200, streaming responses, responses that set a cookie, used a CSRF to
 nonce, carry a message, or say ``private``/``no-store``/``no-cache`` (``never_cache`` views).
 """
 
+import contextlib
 import hashlib
 import logging
 import operator
 import os
 import re
+import stat
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -129,48 +132,78 @@ def generation_file():
 
 
 _TOKEN_BYTES = 16
+# A generation that cannot be read: nothing is cached under it (it changes on every request).
+UNREADABLE = "unreadable-"
+
+
+def cacheable(gen):
+    """Whether pages, fragments and data may be kept under ``gen``."""
+    return not str(gen).startswith(UNREADABLE)
 
 
 def _write_generation_file(path):
-    """A new random token: whatever a reader saw before, it never sees again (a read torn by
-    this write is a mix no later write produces either: a miss, never a stale page)."""
+    """Replace the file with one holding a new random token, written beside it and renamed
+    over it: a reader opens the old file or the new one, whole, and whatever token it saw
+    before, it never sees again. Needs write access to the folder (not to the old file)."""
+    tmp = None
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        fd, tmp = tempfile.mkstemp(
+            dir=os.path.dirname(os.path.abspath(path)), prefix=".page-generation-"
+        )
         try:
-            os.pwrite(fd, os.urandom(_TOKEN_BYTES), 0)
+            os.fchmod(fd, 0o644)  # the web and task users may differ: all of them read it
+            os.write(fd, os.urandom(_TOKEN_BYTES))
         finally:
             os.close(fd)
+        os.replace(tmp, path)
     except OSError:
-        logger.exception("Page cache: cannot write the generation file %s", path)
-        try:  # gone, the next reader writes a new token (or, unable to, renders every page)
-            os.unlink(path)
-        except OSError:
-            logger.exception("Page cache: cannot remove the generation file %s", path)
+        # The old token stays: pages cached under it would outlive this change. Only a
+        # folder this process cannot write does that; manage.py check reports it (E010).
+        logger.exception("Page cache: cannot replace the generation file %s", path)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def check_generation_file(app_configs=None, **kwargs):
-    """System check: the generation file can be read and written (it is made if missing)."""
+    """System check: the generation file's folder can be written (the file is replaced on
+    every change) and is not a shared sticky folder such as ``/tmp``, where a file made by
+    one user cannot be replaced by another (and systemd may give each service its own)."""
     from django.core.checks import Error
 
     path = generation_file()
     if not path:
         return []
-    if _file_generation(path).startswith("unreadable-") or not os.access(path, os.R_OK | os.W_OK):
-        return [
-            Error(
-                f"PORTAL_PAGE_GENERATION_FILE={path} cannot be read and written.",
-                hint="Use a path in a folder the web and task processes can write.",
-                id="portal.E010",
-            )
-        ]
-    return []
+    folder = os.path.dirname(os.path.abspath(path))
+    problem = ""
+    try:
+        sticky = os.stat(folder).st_mode & stat.S_ISVTX
+    except OSError as exc:
+        problem = str(exc)
+    else:
+        if sticky:
+            problem = "its folder is a shared sticky folder (like /tmp)"
+        elif not os.access(folder, os.W_OK):
+            problem = "its folder cannot be written"
+        elif not cacheable(_file_generation(path)):
+            problem = "the file cannot be read"
+    if not problem:
+        return []
+    return [
+        Error(
+            f"PORTAL_PAGE_GENERATION_FILE={path}: {problem}.",
+            hint="Use a file in a folder of its own that the web and task processes can write, "
+            "e.g. /var/lib/portal/page-generation.",
+            id="portal.E010",
+        )
+    ]
 
 
 def _file_generation(path):
     """The token in the file, read by path on every request (three system calls, no network):
     a file removed or replaced is noticed at once, and a missing or empty one gets a token.
-    Unreadable: a token no page has, so every request renders until the file is back (never a
-    stale page)."""
+    Unreadable: a token no page is kept under, so every request renders until the file is
+    back (never a stale page)."""
     for _attempt in range(2):
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -181,12 +214,14 @@ def _file_generation(path):
             break
         try:
             data = os.pread(fd, _TOKEN_BYTES, 0)
+        except OSError:  # a folder at that path, an I/O error
+            break
         finally:
             os.close(fd)
         if len(data) == _TOKEN_BYTES:
             return "f" + data.hex()
         _write_generation_file(path)  # created empty (or cut short) by someone else
-    return "unreadable-" + uuid.uuid4().hex
+    return UNREADABLE + uuid.uuid4().hex
 
 
 def _cache_generation(value=None):
@@ -223,10 +258,13 @@ def bump(using="default"):
     explicitly by code that changes rows without signals (``bulk_create``, ``update()``).
     """
     if _shared_cache():
-        transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using)
+        # robust: another callback of the transaction failing must not drop this one.
+        transaction.on_commit(
+            lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using, robust=True
+        )
         return
     if path := generation_file():
-        transaction.on_commit(lambda: _write_generation_file(path), using)
+        transaction.on_commit(lambda: _write_generation_file(path), using, robust=True)
         return
     from portal.models import PageGeneration
 
@@ -263,15 +301,16 @@ def connect_signals():
 def fragment_version(request=None):
     """What a cached template fragment is valid for: the generation and the next scheduled
     change, so a fragment goes stale exactly when the whole page would (the
-    ``{% public_fragment %}`` template tag of ``portal_tags``)."""
+    ``{% public_fragment %}`` template tag of ``portal_tags``); ``None`` when nothing may be
+    kept (the generation cannot be read)."""
     known = getattr(request, "_fragment_version", None)
     if known is not None:
-        return known
+        return known or None
     gen = generation(request)
-    version = f"{gen}:{next_change(gen, time.time())}"
+    version = f"{gen}:{next_change(gen, time.time())}" if cacheable(gen) else ""
     if request is not None:
         request._fragment_version = version
-    return version
+    return version or None
 
 
 def lazy_context(compute, names):
@@ -286,7 +325,10 @@ def cached_by_generation(key, compute, *, request=None, timeout=None):
     """``compute()``, kept in the cache until the next content change (election tallies)."""
     # The key may carry what a visitor typed (a search): hashed, so any text is a valid key.
     digest = hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
-    full_key = f"pagecache:data:{digest}:{generation(request)}"
+    gen = generation(request)
+    if not cacheable(gen):
+        return compute()
+    full_key = f"pagecache:data:{digest}:{gen}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -488,6 +530,8 @@ class PageCacheMiddleware:
                 entry = cache.get(key)
                 if entry is not None and entry[1] > now:
                     return self._serve(request, entry, now)
+                return self.get_response(request)
+            if not cacheable(gen):
                 return self.get_response(request)
             entry = cache.get(key)
         if entry is not None and entry[0] == gen and entry[1] > now:

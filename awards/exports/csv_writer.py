@@ -112,6 +112,8 @@ class _CopyRows:
         self.parts.clear()
 
     def count(self, stats):
+        # A kind outside the choices (neither the admin nor the imports write one) is counted
+        # under None: the file and the row count are the same, only that tally's key differs.
         for (kind, award), rows in self.markers.items():
             index = int(kind)
             marker = (_KIND_VALUES[index] if index >= 0 else None, award == b"t")

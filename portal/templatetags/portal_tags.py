@@ -24,8 +24,11 @@ class PublicFragmentNode(template.Node):
             # Staff (anyone with a session) see what is stored now, like pages never cached
             # for them.
             return self.nodelist.render(context)
+        version = pagecache.fragment_version(request)
+        if version is None:  # nothing may be kept now (the generation cannot be read)
+            return self.nodelist.render(context)
         parts = [str(v.resolve(context)) for v in self.vary_on]
-        parts += [translation.get_language(), pagecache.fragment_version(request)]
+        parts += [translation.get_language(), version]
         digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
         key = f"pagecache:fragment:{self.name}:{digest}"
         html = cache.get(key)

@@ -495,14 +495,31 @@ def test_on_one_machine_the_generation_file_spares_a_hit_its_database_round_trip
 def test_a_generation_file_that_cannot_be_written_is_reported_and_never_serves_a_stale_page(
     client, page_cache, category, tmp_path
 ):
+    from django.core.cache import cache
+
     page_cache.PORTAL_PAGE_GENERATION_FILE = str(tmp_path / "missing-folder" / "generation")
     [error] = pagecache.check_generation_file()
     assert error.id == "portal.E010" and "missing-folder" in error.msg
     factories.article(category=category, title="Tin không có tệp")
-    for _ in range(2):  # no token to match: every request renders
+    cache.clear()
+    for _ in range(2):  # no token to match: every request renders, and nothing is kept
         with CaptureQueriesContext(connection) as ctx:
             assert "Tin không có tệp" in client.get("/").content.decode()
         assert len(ctx.captured_queries) > 0
+    # No page, fragment, data or next change kept under a throw-away generation.
+    assert not [key for key in cache._cache if "pagecache:" in key]
+
+    folder = tmp_path / "is-a-folder"
+    folder.mkdir()
+    page_cache.PORTAL_PAGE_GENERATION_FILE = str(folder)  # read fails after open: no 500
+    assert client.get("/").status_code == 200
+    assert "cannot be read" in pagecache.check_generation_file()[0].msg
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: another user's file could not be replaced
+    page_cache.PORTAL_PAGE_GENERATION_FILE = str(shared / "generation")
+    assert "sticky" in pagecache.check_generation_file()[0].msg
     path = tmp_path / "generation"
     page_cache.PORTAL_PAGE_GENERATION_FILE = str(path)
     assert pagecache.check_generation_file() == []
