@@ -4,11 +4,11 @@ Builds the data set (articles with covers in 30 categories, an election with 800
 areas and 300 candidates, 100,000 commendation recipients) at 5,000 articles, copies that
 database, grows the original to 50,000, then starts gunicorn with production settings on
 127.0.0.1 for each size (page cache on; on with the generation in a file, for one machine; on
-with Redis; off) and drives each page with wrk for
-a bounded time, the two sizes one right after the other: requests/s, p50, p99, errors and the
-share of a 30 KiB static file served by the same server, and how much each rendered page's
-cost grows with the archive. Ends with 64 clients for 30 s over all the pages (cache on, as
-in production) and writes everything as JSON too."""
+with Redis; off) and drives each page with wrk for a bounded time, the two sizes one right
+after the other: requests/s, p50, p99, errors and the share of a 30 KiB static file served by
+the same server, and how much each rendered page's cost grows with the archive. Ends with 64
+clients for 30 s over all the pages (cache on, as in production) and writes everything as JSON
+too."""
 
 import datetime
 import json

@@ -22,10 +22,6 @@ def _label(field, choices):
     return Case(*whens, default=F(field), output_field=CharField())
 
 
-def _award():
-    return Case(When(award_q("decision__"), then=True), default=False, output_field=BooleanField())
-
-
 def export_cells():
     """The cells of a row after its STT, in the order of :data:`~awards.exports.columns.COLUMNS`,
     as database expressions: the one definition of what each column holds, read by both
@@ -35,7 +31,6 @@ def export_cells():
     year is its tờ trình's. Returns ``(cells, markers)``: ``markers`` are the recipient kind and
     whether the row counts as an award, which feed the totals and are not written."""
     award = award_q("decision__")
-    decided = Decision.Status.DECIDED
     cells = {
         "kind": _label("kind", Recipient.Kind.choices),
         "name": F("name"),
@@ -50,8 +45,8 @@ def export_cells():
         "authority": F("decision__authority__name"),
         "authority_kind": _label("decision__authority__kind", Authority.Kind.choices),
         "status": Case(
-            When(award, then=Value(str(Decision.Status(decided).label))),
-            default=Value(str(Decision.Status(Decision.Status.PROPOSED).label)),
+            When(award, then=Value(str(Decision.Status.DECIDED.label))),
+            default=Value(str(Decision.Status.PROPOSED.label)),
         ),
         "number": Case(When(award, then=F("decision__number")), default=Value("")),
         "date": Case(When(award, then=F("decision__date")), default=None),
@@ -70,7 +65,8 @@ def export_cells():
         "order": F("order"),
         "slug": F("decision__slug"),
     }
-    return [cells[key] for key in KEYS[1:]], [F("kind"), _award()]
+    is_award = Case(When(award, then=True), default=False, output_field=BooleanField())
+    return [cells[key] for key in KEYS[1:]], [F("kind"), is_award]
 
 
 YEAR = KEYS.index("year") - 1  # in the cells after the STT
