@@ -192,6 +192,8 @@ class PublicGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
+        if getattr(response, "page_cache_hit", False):
+            return response  # a cached page, served in the client's encoding already
         if (
             response.cookies
             or settings.SESSION_COOKIE_NAME in request.COOKIES

@@ -6,8 +6,13 @@ the *generation* it was rendered under; any change to content bumps the generati
 entry goes stale at once on every worker and instance:
 
 - without a shared cache (the default, local memory per process) the generation is one row
-  in the database (``portal.PageGeneration``), read once per request and bumped inside the
-  writer's transaction, so readers see the new generation exactly when they see the change;
+  in the database (``portal.PageGeneration``), bumped inside the writer's transaction, so it
+  changes exactly when the change becomes visible. On PostgreSQL a trigger announces every
+  bump (``NOTIFY``) and each process keeps the generation, listening on a connection of its
+  own: a cached page costs no database round trip, and a change is heard at its commit (the
+  time for PostgreSQL to pass one message to a listening process: microseconds on one
+  machine, well before the writer's own response is sent). Elsewhere (SQLite), or while the
+  listening connection is down, the row is read once per request;
 - with a shared cache (Redis) it is a random token in that cache, replaced after commit and
   read in the same round trip as the page;
 - on a site served by one machine, the operator may put it in a file instead
@@ -29,8 +34,10 @@ import logging
 import operator
 import os
 import re
+import select
 import stat
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -109,13 +116,119 @@ def _read_database_generation():
     return row[0] if row else 0
 
 
+NOTIFY_CHANNEL = "portal_page_generation"  # announced by a trigger (migration 0003)
+# A listener that heard nothing still reads the row this often: a connection cut without a
+# word, or a pooler that drops notifications (PgBouncer in transaction mode), cannot keep
+# pages stale for longer than this.
+LISTEN_RECHECK_SECONDS = 5
+# After the listening connection failed, the next attempt to open it waits this long (every
+# request reads the row meanwhile).
+LISTEN_RETRY_SECONDS = 1
+
+
+class GenerationListener:
+    """The database generation as this process last heard it (PostgreSQL only).
+
+    A connection of the process's own ``LISTEN``s on the channel the generation row's trigger
+    notifies. A request checks the connection's socket without waiting (one system call): a
+    notification means a bump committed, and the row is read again on that connection. Any
+    error closes the connection and returns ``None``: the caller reads the row itself, and
+    the connection is opened again a moment later. A forked child never uses its parent's
+    connection (one socket shared by two processes would garble both sessions).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._conn = None
+        self._pid = None
+        self._value = None
+        self._read_at = 0.0
+        self._retry_at = 0.0
+
+    def value(self, now):
+        with self._lock:
+            try:
+                return self._current(now)
+            except Exception:  # any driver or socket error: the caller reads the row itself
+                logger.warning("Page cache: the generation listener failed", exc_info=True)
+                self.close()
+                self._retry_at = now + LISTEN_RETRY_SECONDS
+                return None
+
+    def _current(self, now):
+        if self._pid != os.getpid():
+            self._conn = None  # the parent's: left open for the parent, never used here
+            self._pid = os.getpid()
+        if self._conn is None:
+            if now < self._retry_at:
+                return None
+            self._open()
+            return self._read(now)
+        conn = self._conn
+        if (
+            conn.notifies
+            or now - self._read_at >= LISTEN_RECHECK_SECONDS
+            or select.select([conn], [], [], 0)[0]
+        ):
+            conn.poll()  # takes what arrived; a closed connection raises here
+            if conn.notifies or now - self._read_at >= LISTEN_RECHECK_SECONDS:
+                return self._read(now)
+        return self._value
+
+    def _open(self):
+        params = {
+            **connection.get_connection_params(),
+            # A connection cut without a word is noticed within a minute, not hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+        conn = connection.Database.connect(**params)
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        self._conn = conn
+
+    def _read(self, now):
+        # Cleared before the read: a bump heard from here on is read again next time.
+        del self._conn.notifies[:]
+        from portal.models import PageGeneration
+
+        with self._conn.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
+            row = cursor.fetchone()
+        self._value, self._read_at = (row[0] if row else 0), now
+        return self._value
+
+    def close(self):
+        conn, self._conn, self._value = self._conn, None, None
+        if conn is not None and self._pid == os.getpid():
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
+generation_listener = GenerationListener()
+
+
+def _listening():
+    return connection.vendor == "postgresql" and _config("PORTAL_PAGE_GENERATION_LISTEN", True)
+
+
 def _database_generation():
-    """The generation row. On a cache hit it is the request's only query, so it is also the
-    connection's health check: Django's own (``CONN_HEALTH_CHECKS``) would cost a second round
-    trip per hit. A connection found dead (the database restarted) is closed and the read
-    tried once more on a new one, as the health check would have done."""
+    """The generation row: as the listener last heard it (PostgreSQL), else read now.
+
+    When read, on a cache hit it is the request's only query, so it is also the connection's
+    health check: Django's own (``CONN_HEALTH_CHECKS``) would cost a second round trip per
+    hit. A connection found dead (the database restarted) is closed and the read tried once
+    more on a new one, as the health check would have done."""
     if connection.in_atomic_block:
+        # Inside a transaction, the transaction's own view: its bumps are not committed yet.
         return _read_database_generation()
+    if _listening():
+        value = generation_listener.value(time.time())
+        if value is not None:
+            return value
     if connection.connection is not None:
         connection.health_check_done = True  # Django 4.1+: skip the extra SELECT 1
     try:
@@ -480,18 +593,25 @@ def _storable(request, response):
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
-def _compressed(response):
-    """The gzip form of a cached page, or ``None`` when compression does not apply (the same
-    rule as ``PublicGZipMiddleware``, which compresses pages on their way out otherwise)."""
+def _gzip_form(response):
+    """``(varies, compressed)``: whether a client's ``Accept-Encoding`` decides what it gets,
+    and the gzip form of the page when that is shorter (``None`` otherwise). The same rule as
+    ``PublicGZipMiddleware``, which compresses uncached pages on their way out and leaves
+    cached ones to ``_serve``."""
     from portal.middleware import COMPRESSIBLE_TYPES
 
     content = response.content
     if len(content) < 200 or not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
-        return None
+        return False, None
     if response.has_header("Content-Encoding") or response.has_header("Content-Disposition"):
-        return None
+        return False, None
     compressed = compress_string(content)
-    return compressed if len(compressed) < len(content) else None
+    return True, (compressed if len(compressed) < len(content) else None)
+
+
+# Without one of these a hit needs no conditional answer (a 304 or a 412).
+_CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+               "HTTP_IF_UNMODIFIED_SINCE")  # fmt: skip
 
 
 class PageCacheMiddleware:
@@ -550,8 +670,8 @@ class PageCacheMiddleware:
         for name in ("Vary", "Expires"):
             if response.has_header(name):
                 del response[name]
-        compressed = _compressed(response)
-        if compressed is not None:
+        varies, compressed = _gzip_form(response)
+        if varies:
             # Compressed once here rather than on every hit (a 145 KB home page takes about a
             # millisecond to compress, as long as serving it); proxies must keep both forms.
             response["Vary"] = "Accept-Encoding"
@@ -565,7 +685,7 @@ class PageCacheMiddleware:
     def _serve(self, request, entry, now):
         _gen, expires, headers, content, etag, compressed = entry
         if compressed is not None and _ACCEPTS_GZIP.search(
-            request.headers.get("Accept-Encoding", "")
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
         ):
             # The same page in another encoding: a weak validator, as Django's GZipMiddleware
             # gives (weak comparison still answers If-None-Match with 304).
@@ -581,7 +701,10 @@ class PageCacheMiddleware:
     def _conditional(self, request, response, etag, ttl):
         response["ETag"] = etag
         response["Cache-Control"] = _public_cache_control(ttl)
-        return get_conditional_response(request, etag=etag, response=response)
+        response.page_cache_hit = True  # encoded already: PublicGZipMiddleware lets it be
+        if any(name in request.META for name in _CONDITIONS):
+            return get_conditional_response(request, etag=etag, response=response)
+        return response
 
     def _uncached(self, request, response):
         # Only a request with a session can belong to a logged-in user; checking others would

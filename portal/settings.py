@@ -273,6 +273,9 @@ PORTAL_PAGE_S_MAXAGE = int(os.environ.get("PORTAL_PAGE_S_MAXAGE", "300"))
 # One machine only: the page cache's generation in this file instead of the database, so a
 # cached page costs no database round trip (portal/pagecache.py). Ignored with REDIS_URL.
 PORTAL_PAGE_GENERATION_FILE = os.environ.get("PORTAL_PAGE_GENERATION_FILE", "")
+# PostgreSQL: each process keeps the generation and hears its changes (LISTEN/NOTIFY) instead
+# of reading it per request. 0 behind a pooler in transaction mode, which loses notifications.
+PORTAL_PAGE_GENERATION_LISTEN = env_bool("PORTAL_PAGE_GENERATION_LISTEN", True)
 
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng thông tin điện tử tỉnh Hà Nam")
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", False)

@@ -24,6 +24,16 @@ def _isolate(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _page_generation_listener(django_db_setup):
+    """The page cache's listening connection (PostgreSQL) is the process's own: closed before
+    the test database is dropped, which it would otherwise keep busy."""
+    from portal import pagecache
+
+    yield
+    pagecache.generation_listener.close()
+
+
 @pytest.fixture
 def make_user(db):
     """``make_user("writer", groups=["Biên tập viên"])``: a staff user in those groups."""

@@ -378,15 +378,113 @@ def test_cached_pages_keep_their_compressed_form(client, page_cache, category, m
     assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
 
 
+def _other_postgres_connection():
+    import psycopg2
+
+    db = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+    )  # fmt: skip
+    other.autocommit = True
+    return other
+
+
+def _wait_for(condition, seconds=5):
+    deadline = time.time() + seconds
+    while not condition():
+        assert time.time() < deadline, "not within the time"
+        time.sleep(0.01)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="LISTEN/NOTIFY: runs in the PostgreSQL CI run (SQLite reads the row per request)",
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_hit_runs_no_query_and_a_bump_from_anywhere_is_heard(
+    client, page_cache, category, monkeypatch
+):
+    """Each process listens for the generation row's trigger: a cached page costs no round
+    trip, and a bump committed by another process (even by plain SQL) makes the next request
+    render."""
+    factories.article(category=category, title="Tin nghe thông báo")
+    assert client.get("/").status_code == 200  # stored
+    with CaptureQueriesContext(connection) as queries:
+        assert "Tin nghe thông báo" in client.get("/").content.decode()
+    assert len(queries) == 0
+    reads = []
+    real_read = pagecache.GenerationListener._read
+    monkeypatch.setattr(
+        pagecache.GenerationListener,
+        "_read",
+        lambda self, now: reads.append(now) or real_read(self, now),
+    )
+    for _ in range(20):
+        assert client.get("/").status_code == 200
+    assert reads == []  # heard nothing, read nothing
+    other = _other_postgres_connection()
+    with other.cursor() as cursor:
+        cursor.execute("UPDATE articles_article SET title = 'Tin đổi bằng lệnh SQL'")
+        cursor.execute("UPDATE portal_pagegeneration SET value = value + 1 WHERE id = 1")
+    other.close()
+    # The only wait is PostgreSQL passing the message on: the next request after it renders.
+    _wait_for(lambda: "Tin đổi bằng lệnh SQL" in client.get("/").content.decode(), seconds=2)
+    assert len(reads) == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_or_deaf_listener_never_serves_a_stale_page(client, page_cache, category):
+    """The listening connection killed: that request reads the row itself and the connection
+    is opened again; notifications lost (a pooler, a cut network): the row is read again after
+    ``LISTEN_RECHECK_SECONDS`` at the latest; a forked child opens its own."""
+    listener = pagecache.generation_listener
+    factories.article(category=category, title="Tin trước")
+    assert client.get("/").status_code == 200
+    now = time.time()
+    seen = listener.value(now)
+    assert seen == pagecache._read_database_generation()
+    other = _other_postgres_connection()
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [listener._conn.info.backend_pid])
+        cursor.execute("UPDATE articles_article SET title = 'Tin sau khi mất kết nối'")
+        cursor.execute("UPDATE portal_pagegeneration SET value = value + 1 WHERE id = 1")
+    _wait_for(lambda: "Tin sau khi mất kết nối" in client.get("/").content.decode())
+    assert listener._conn is None  # closed on the error: requests read the row meanwhile
+    assert listener.value(now + pagecache.LISTEN_RETRY_SECONDS + 10) == seen + 1  # reopened
+    assert listener._conn is not None
+    # Deaf: the connection stops listening; a bump is not heard, but the recheck reads it.
+    with listener._conn.cursor() as cursor:
+        cursor.execute(f"UNLISTEN {pagecache.NOTIFY_CHANNEL}")
+    later = now + pagecache.LISTEN_RETRY_SECONDS + 10
+    with other.cursor() as cursor:
+        cursor.execute("UPDATE portal_pagegeneration SET value = value + 1 WHERE id = 1")
+    time.sleep(0.2)
+    assert listener.value(later) == seen + 1  # within the recheck: the value heard last
+    assert listener.value(later + pagecache.LISTEN_RECHECK_SECONDS) == seen + 2
+    other.close()
+    # A child process after fork: never the parent's socket.
+    parents = listener._conn
+    listener._pid = -1
+    assert listener.value(later + 100) == seen + 2
+    assert listener._conn is not parents and listener._conn is not None
+    parents.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_hit_reads_the_generation_in_one_round_trip_and_survives_a_dead_connection(
     client, page_cache, category, monkeypatch
 ):
-    """The generation read is the hit's only query and doubles as the connection's health
-    check (Django's would be a second round trip); a connection the database dropped is
-    replaced within the same request."""
+    """Without the listener (SQLite, or turned off): the generation read is the hit's only
+    query and doubles as the connection's health check (Django's would be a second round
+    trip); a connection the database dropped is replaced within the same request."""
     from django.db import connections
 
+    page_cache.PORTAL_PAGE_GENERATION_LISTEN = False
     connection = connections["default"]  # the wrapper itself, not the proxy
     factories.article(category=category, title="Tin giữ qua lần khởi động lại")
     assert client.get("/").status_code == 200  # stored
@@ -396,17 +494,10 @@ def test_a_hit_reads_the_generation_in_one_round_trip_and_survives_a_dead_connec
     assert "Tin giữ qua lần khởi động lại" in client.get("/").content.decode()
     assert checks == []
     if connection.vendor == "postgresql":
-        import psycopg2
-
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
-        db = connection.settings_dict
-        other = psycopg2.connect(
-            dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
-            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
-        )  # fmt: skip
-        other.autocommit = True
+        other = _other_postgres_connection()
         with other.cursor() as cursor:
             # Another instance changes the article (and bumps), then our connection dies.
             cursor.execute("UPDATE articles_article SET title = 'Tin đổi từ máy khác'")

@@ -1,6 +1,7 @@
 """Two server processes sharing one database: a change through the admin of one is seen at
 once by the other, with the default per-process cache and with Redis, on SQLite and on
-PostgreSQL with Redis (two instances of a production deployment)."""
+PostgreSQL (where each process hears the generation change instead of reading it), without
+and with Redis (two instances of a production deployment)."""
 
 import http.cookiejar
 import os
@@ -92,7 +93,7 @@ def servers(tmp_path, request):
         env.update(REDIS_URL=REDIS_URL, DJANGO_CACHE_PREFIX=f"test-{uuid.uuid4().hex}")
     if request.param == "one-machine-file":
         env.update(PORTAL_PAGE_GENERATION_FILE=str(tmp_path / "page-generation"))
-    if request.param == "postgresql-redis":
+    if request.param.startswith("postgresql"):
         database = f"portal_two_instances_{uuid.uuid4().hex[:12]}"
         _postgres(f'CREATE DATABASE "{database}"')
         env.update(DATABASE_URL=POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}")
@@ -151,7 +152,9 @@ def servers(tmp_path, request):
 
 
 @pytest.mark.parametrize(
-    "servers", ["database", "redis", "postgresql-redis", "one-machine-file"], indirect=True
+    "servers",
+    ["database", "postgresql", "redis", "postgresql-redis", "one-machine-file"],
+    indirect=True,
 )
 def test_a_change_through_the_admin_of_one_server_is_seen_by_the_other(servers):
     (first, second), article_pk, behind_the_cache = servers
