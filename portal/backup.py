@@ -232,12 +232,31 @@ def _database_tables():
     return connection.introspection.table_names()
 
 
-def _drop_database_tables():
-    tables = _database_tables()
+# PostgreSQL: the functions migrations created in the site's schema (the page cache's trigger
+# function), not those of extensions (pg_trgm), which the dump recreates with its extension.
+_SITE_FUNCTIONS = """
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = current_schema()
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+"""
+
+
+def drop_database_objects(cursor):
+    """Drop every table (and on PostgreSQL every function of the site's schema): what is left
+    is what a newly created database holds, where a dump restores without a clash."""
     cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+    for table in _database_tables():
+        cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}{cascade}")
+    if connection.vendor == "postgresql":
+        cursor.execute(_SITE_FUNCTIONS)
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
+
+
+def _drop_database_tables():
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}{cascade}")
+        drop_database_objects(cursor)
 
 
 def _restore_dump(dump_path):
@@ -314,9 +333,13 @@ def backup_restore(*, archive, replace=False, passphrase=None):
                         saved = default_storage.save(name, content)
                     if saved != name:
                         raise BackupError(f"Tệp media {name} đã tồn tại; khôi phục dừng lại.")
-    # Whatever was cached describes the data that was there before.
+    # Whatever was cached describes the data that was there before: this process's cache, and
+    # every page cached by any process (the restored generation may be one seen before).
+    from portal import pagecache
+
     ContentType.objects.clear_cache()
     cache.clear()
+    pagecache.bump()
     return manifest
 
 

@@ -1,11 +1,11 @@
 """``manage.py bench`` pages section: public pages through gunicorn, measured with wrk.
 
 Builds the data set (articles with covers in 30 categories, an election with 800 polling
-areas and 300 candidates, 100,000 commendation recipients) at 5,000 articles, copies that
-database, grows the original to 50,000, then starts gunicorn with production settings on
-127.0.0.1 for each size (page cache on; on with the generation in a file, for one machine; on
-with Redis; off) and drives each page with wrk for a bounded time, the two sizes one right
-after the other: requests/s, p50, p99, errors and the share of a 30 KiB static file served by
+areas and 300 candidates, 100,000 commendation recipients, the demo's other sections and a
+registry of 2,000 documents) at 5,000 articles, copies that database, grows the original to
+50,000, then starts gunicorn with production settings on 127.0.0.1 for each size (page cache
+on; on with Redis; off) and drives each page with wrk for a bounded time, the two sizes one
+right after the other: requests/s, p50, p99, errors and the share of a 30 KiB static file served by
 the same server, and how much each rendered page's cost grows with the archive. Ends with 64
 clients for 30 s over all the pages (cache on, as in production) and writes everything as JSON
 too."""
@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -31,10 +32,15 @@ from django.db import connection
 
 from articles import bench as articles_bench
 from awards import bench as awards_bench
+from documents import bench as documents_bench
+from documents import demo as documents_demo
 from elections import bench as elections_bench
+from organisation import demo as organisation_demo
+from questions import demo as questions_demo
+from schedule import demo as schedule_demo
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
-PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "4"))
+PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "3"))
 CONNECTIONS = 16
 LOAD_CLIENTS = 64
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
@@ -52,6 +58,12 @@ def _pages(data):
         ("decision", f"/khen-thuong/{data['decision']}/"),
         ("election", f"/bau-cu/{data['election']}/"),
         ("search 'bau cu'", "/tim-kiem/?q=bau+cu"),
+        ("documents", "/van-ban/"),
+        ("document", f"/van-ban/{data['document']}/"),
+        ("documents by number", "/van-ban/?q=" + urllib.parse.quote(data["document_number"])),
+        ("questions", "/hoi-dap/"),
+        ("work schedule", "/lich-cong-tac/"),
+        ("organisation", "/co-cau-to-chuc/"),
     ]
 
 
@@ -161,12 +173,10 @@ def _redis_reachable():
 
 class Server:
     """gunicorn with production settings (2 sync workers) on 127.0.0.1: page cache ``on`` (the
-    default: per-process cache, generation in the database), ``file`` (the generation in a
-    file, for one machine), ``redis`` or ``off``."""
+    default: per-process cache, generation in the database), ``redis`` or ``off``."""
 
     def __init__(self, *, mode="on", database=None):
         page_cache = mode != "off"
-        self.folder = None
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
@@ -185,19 +195,11 @@ class Server:
         env.pop("PORTAL_PAGE_GENERATION_FILE", None)
         if mode == "redis":
             env.update(REDIS_URL=BENCH_REDIS_URL, DJANGO_CACHE_PREFIX=f"bench-{self.port}")
-        if mode == "file":
-            self.folder = tempfile.mkdtemp(prefix="bench-generation-")
-            env.update(PORTAL_PAGE_GENERATION_FILE=str(Path(self.folder) / "page-generation"))
-        try:
-            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-                [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
-                 f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
-                env=env, cwd=settings.BASE_DIR,
-            )  # fmt: skip
-        except OSError:
-            if self.folder:
-                shutil.rmtree(self.folder, ignore_errors=True)
-            raise
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning"],
+            env=env, cwd=settings.BASE_DIR,
+        )  # fmt: skip
 
     def wait(self):
         deadline = time.time() + 60
@@ -232,8 +234,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        if self.folder:
-            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def _measure_sizes(stdout, pages_by_size, databases, static_path):
     machine's drift between two halves of the run. Rendered pages, where cost can grow with
     the archive, are measured twice per size, there and back (5,000, 50,000, 50,000, 5,000)."""
     sizes = list(pages_by_size)
-    modes = ["on", "file", "redis", "off"] if _redis_reachable() else ["on", "file", "off"]
+    modes = ["on", "redis", "off"] if _redis_reachable() else ["on", "off"]
     servers = {}
     results = {size: {} for size in sizes}
     try:
@@ -367,7 +367,7 @@ def _load_test(stdout, pages):
     return result
 
 
-MODES = {"on": "cached", "file": "cached, 1 machine", "redis": "cached, Redis", "off": "rendered"}
+MODES = {"on": "cached", "redis": "cached, Redis", "off": "rendered"}
 
 
 def _table(stdout, by_size):
@@ -432,6 +432,11 @@ def run(stdout):
     data = {}
     data.update(awards_bench.populate_for_pages())
     data.update(elections_bench.populate())
+    # The other sections as the demo has them (units, questions, the week's schedule, the
+    # registry), the registry grown to a province's size.
+    for module in (organisation_demo, documents_demo, questions_demo, schedule_demo):
+        module.load()
+    data.update(documents_bench.populate())
     stdout.write(
         f"Commendations and election built in {time.perf_counter() - started:.0f} s "
         f"({awards_bench.ROWS:,} recipients, {elections_bench.AREAS} polling areas, "
@@ -478,9 +483,9 @@ def run(stdout):
                     "sizes": "measured side by side, each from its own database; rendered "
                     "pages twice per size (there and back), mean requests/s",
                     "cache": {
-                        "on": "default (local memory per process, generation in PostgreSQL)",
-                        "file": "generation in a file (PORTAL_PAGE_GENERATION_FILE, one machine)",
-                        "redis": f"Redis ({BENCH_REDIS_URL})",
+                        "on": "default (local memory per process, generation in PostgreSQL, "
+                        "heard by each process)",
+                        "redis": f"Redis ({BENCH_REDIS_URL}) behind each process's own copy",
                         "off": "page cache off (fragments and tallies still kept)",
                     },
                 },

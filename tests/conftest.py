@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
+from portal import pagecache
 from tests import factories
 
 
@@ -20,16 +21,16 @@ def _isolate(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
+    pagecache.LOCAL_PAGES.clear()
     yield
     cache.clear()
+    pagecache.LOCAL_PAGES.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _page_generation_listener(django_db_setup):
     """The page cache's listening connection (PostgreSQL) is the process's own: closed before
     the test database is dropped, which it would otherwise keep busy."""
-    from portal import pagecache
-
     yield
     pagecache.generation_listener.close()
 

@@ -87,3 +87,23 @@ def test_growth_is_the_rendered_cost_per_request_from_the_smallest_archive_to_th
     }  # fmt: skip
     # 1/160 s per request against 1/200 s: the cost grew by a quarter.
     assert growth(by_size) == {"home": 25.0, "search": 0.0}
+
+
+@pytest.mark.django_db
+def test_the_benchs_documents_are_a_registry_the_pages_can_find(client, monkeypatch):
+    """The bench grows the demo registry; the number it searches for finds one document."""
+    from documents import bench as documents_bench
+    from documents import demo as documents_demo
+    from documents.models import Document
+
+    monkeypatch.setattr(documents_bench, "DOCUMENTS", 12)
+    documents_demo.load()
+    demo = Document.objects.count()
+    data = documents_bench.populate()
+    assert Document.objects.count() == demo + 12
+    assert documents_bench.populate() == data  # run again: nothing added
+    assert Document.objects.count() == demo + 12
+    assert client.get(f"/van-ban/{data['document']}/").status_code == 200
+    html = client.get("/van-ban/", {"q": data["document_number"]}).content.decode()
+    assert data["document_number"] in html
+    assert Document.objects.filter(number=data["document_number"]).count() == 1

@@ -29,6 +29,31 @@ def page_cache(settings):
     pagecache.declared_params.cache_clear()
 
 
+def _other_postgres_connection():
+    import psycopg2
+
+    db = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+    )  # fmt: skip
+    other.autocommit = True
+    return other
+
+
+def _wait_for(condition, seconds=5):
+    deadline = time.time() + seconds
+    while not condition():
+        assert time.time() < deadline, "not within the time"
+        time.sleep(0.01)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="LISTEN/NOTIFY: runs in the PostgreSQL CI run (SQLite reads the row per request)",
+)
+
+
 @pytest.fixture
 def test_views(page_cache):
     page_cache.ROOT_URLCONF = "tests.portal.pagecache_urls"
@@ -297,8 +322,8 @@ def test_election_tallies_are_computed_once_per_generation(
     assert "Lê Văn Ân" in client.get(election.get_absolute_url()).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_with_redis_the_generation_lives_in_the_shared_cache(client, settings, category):
+@pytest.fixture
+def redis_cache(settings):
     settings.PORTAL_PAGE_CACHE = True
     settings.CACHES = {
         "default": {
@@ -308,6 +333,47 @@ def test_with_redis_the_generation_lives_in_the_shared_cache(client, settings, c
         }
     }
     pagecache.declared_params.cache_clear()
+    return settings
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_on_postgresql_a_hit_touches_neither_the_database_nor_redis(
+    client, redis_cache, category, monkeypatch
+):
+    """The generation is still the row, heard by each process; Redis holds the pages for
+    every instance and each process keeps a copy of those it served in front of it."""
+    from django.core.cache import cache, caches
+
+    article = factories.article(category=category, title="Tin trên Redis")
+    assert "Tin trên Redis" in client.get("/").content.decode()
+    assert cache.get(pagecache.GENERATION_KEY) is None  # not Redis's to keep here
+    calls = []
+    for name in ("get", "get_many"):
+        backend = caches["default"]  # the object itself: put back after the settings are
+        real = getattr(backend, name)
+        monkeypatch.setattr(
+            backend, name, lambda *a, real=real, name=name, **k: calls.append(name) or real(*a, **k)
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Tin trên Redis" in client.get("/?utm_source=x").content.decode()
+    assert len(ctx.captured_queries) == 0 and calls == []
+    pagecache.LOCAL_PAGES.clear()  # as in another process or instance: Redis has it
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Tin trên Redis" in client.get("/").content.decode()
+    assert len(ctx.captured_queries) == 0 and calls == ["get"]
+    article.title = "Tin đã sửa trên Redis"
+    article.save()
+    _wait_for(lambda: "Tin đã sửa trên Redis" in client.get("/").content.decode(), seconds=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_on_sqlite_the_generation_lives_in_the_shared_cache(
+    client, redis_cache, category
+):
+    """Where no process can hear the row (SQLite, or listening off), the generation is a
+    token in Redis, read in the same round trip as the page."""
+    redis_cache.PORTAL_PAGE_GENERATION_LISTEN = False  # on PostgreSQL: as behind PgBouncer
     article = factories.article(category=category, title="Tin trên Redis")
     assert "Tin trên Redis" in client.get("/").content.decode()
     from django.core.cache import cache
@@ -376,31 +442,6 @@ def test_cached_pages_keep_their_compressed_form(client, page_cache, category, m
     assert again.status_code == 304
     # Tiny answers and files are never compressed.
     assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
-
-
-def _other_postgres_connection():
-    import psycopg2
-
-    db = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
-    )  # fmt: skip
-    other.autocommit = True
-    return other
-
-
-def _wait_for(condition, seconds=5):
-    deadline = time.time() + seconds
-    while not condition():
-        assert time.time() < deadline, "not within the time"
-        time.sleep(0.01)
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="LISTEN/NOTIFY: runs in the PostgreSQL CI run (SQLite reads the row per request)",
-)
 
 
 @postgresql_only
