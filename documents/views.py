@@ -25,27 +25,41 @@ from documents.models import (
     Field,
     Issuer,
 )
+from portal import pagecache
 from portal.files import content_disposition
-from portal.pagination import paginate
+from portal.pagecache import cached_by_generation
+from portal.pagination import lazy_page, page_number, paginate
 from portal.ratelimit import ratelimit
 
 PER_PAGE = 20
 
 
+def _filter_choices():
+    published = Document.objects.published()
+    return {
+        "types": list(DocumentType.objects.filter(documents__in=published).distinct()),
+        "issuers": list(
+            Issuer.objects.filter(Q(documents__in=published) | Q(joint_documents__in=published))
+            .distinct()
+            .order_by("order", "name")
+        ),
+        "fields": list(Field.objects.select_related("parent")),
+        "years": sorted({d.year for d in published.dates("issued_on", "year")}, reverse=True),
+    }
+
+
 @ratelimit("120/m", scope="documents-list")
 def document_list(request):
-    published = Document.objects.published()
-    types = list(DocumentType.objects.filter(documents__in=published).distinct())
-    issuers = list(
-        Issuer.objects.filter(Q(documents__in=published) | Q(joint_documents__in=published))
-        .distinct()
-        .order_by("order", "name")
+    # The filters' choices, kept until content changes or a document's publication time
+    # comes (the fragment version); the results are a cached fragment read only when rendered.
+    choices = cached_by_generation(
+        f"documents:filter-choices:{pagecache.fragment_version(request)}",
+        _filter_choices,
+        request=request,
     )
-    fields = list(Field.objects.select_related("parent"))
-    years = sorted({d.year for d in published.dates("issued_on", "year")}, reverse=True)
-    form = DocumentFilterForm(request.GET, types=types, issuers=issuers, fields=fields, years=years)
+    form = DocumentFilterForm(request.GET, **choices)
     selected = form.selected()
-    documents = published.for_listing()
+    documents = Document.objects.published().for_listing()
     if "q" in selected:
         documents = documents.search(selected["q"])
     if "type" in selected:
@@ -63,19 +77,16 @@ def document_list(request):
         documents = documents.filter(issued_on__year=selected["year"])
     if "status" in selected:
         documents = documents.with_status(selected["status"])
-    page = paginate(request, documents, PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documents/document_list.html",
         {
             "title": _("Văn bản"),
             "form": form,
-            "page": page,
+            "page": lazy_page(request, documents, PER_PAGE),
+            "page_number": page_number(request.GET.get("page")),
             "filtered": bool(selected),
             "filter_messages": form.messages(),
-            "query": query.urlencode(),
         },
     )
 

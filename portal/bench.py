@@ -189,7 +189,7 @@ class Server:
             PORTAL_PAGE_CACHE="1" if page_cache else "0",
             # wrk is one client address: at the real search limit (60 a minute) the rendered
             # search would measure 429 answers. A huge limit keeps the limiter's cost in.
-            PORTAL_RATELIMITS="search=100000000/m",
+            PORTAL_RATELIMITS="search=100000000/m,documents-list=100000000/m",
         )
         env.pop("REDIS_URL", None)
         env.pop("PORTAL_PAGE_GENERATION_FILE", None)

@@ -45,7 +45,8 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from functools import lru_cache, reduce
 
 from django.apps import apps as global_apps
@@ -58,7 +59,7 @@ from django.db.models import F, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import compress_string
@@ -473,9 +474,19 @@ def cached_by_generation(key, compute, *, request=None, timeout=None):
 # --- scheduled changes ------------------------------------------------------------------
 
 
+def _next_midnight(now):
+    """The next local midnight: what pages show relative to today (a document's effective
+    status, today in the work schedule) changes then."""
+    today = timezone.localtime(datetime.fromtimestamp(now, tz=UTC)).date()
+    midnight = datetime.combine(
+        today + timedelta(days=1), dt_time(), timezone.get_current_timezone()
+    )
+    return midnight.timestamp()
+
+
 def _compute_next_change(now):
     """The nearest future value of any schedule field: one query per model, reading only the
-    rows with a future date (an index range per field)."""
+    rows with a future date (an index range per field); the next midnight at the latest."""
     moment = datetime.fromtimestamp(now, tz=UTC)
     fields_by_model = {}
     for label, field in SCHEDULE_FIELDS:
@@ -501,11 +512,13 @@ def _compute_next_change(now):
             if value is not None:
                 stamp = value.timestamp()
                 nearest = stamp if nearest is None else min(nearest, stamp)
-    return nearest
+    midnight = _next_midnight(now)
+    return midnight if nearest is None else min(nearest, midnight)
 
 
 def next_change(gen, now):
-    """Unix time of the next scheduled publish or take-down (0: none), cached per generation."""
+    """Unix time of the next scheduled change (a publish or take-down time, midnight at the
+    latest), cached per generation."""
     key = f"pagecache:next:{gen}"
     value = cache.get(key)
     if value is None or (value and value <= now):

@@ -11,11 +11,12 @@ from tests.factories import make_decision, make_recipients
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 13  # with the content generation, the footer's contact data and the next
-# scheduled change (cold cache); the totals, filters and list are then kept until a change
-DETAIL_QUERIES = 8  # with the footer's contact record and agency links (cold cache), the
+LIST_QUERIES = 15  # with the content generation, the footer's contact data and the next
+# scheduled change (three models; cold cache); the totals, filters and list are then kept
+# until a change
+DETAIL_QUERIES = 10  # with the footer's contact record and agency links (cold cache), the
 # content generation, which keys the demo banner's cached check, and the next scheduled change
-# (which keys the cached recipient lists)
+# (three models; it keys the cached recipient lists)
 
 
 def populate(n):

@@ -252,6 +252,27 @@ def test_a_scheduled_article_appears_and_disappears_on_time(
         assert "Tin hẹn giờ" in html and "Tin sắp gỡ" not in html, url
 
 
+def test_a_scheduled_document_and_draft_keep_time_and_no_page_outlives_midnight(client, page_cache):
+    """Other apps' schedules count too (documents add theirs), and what is shown relative to
+    today (a document's effective status, today's schedule) changes at midnight."""
+    from tests.documents.conftest import make_document, make_draft
+
+    start = timezone.now()
+    make_document(number="7/2026/QĐ-UBND", published_at=start + timedelta(seconds=3))
+    make_draft(title="Dự thảo sắp mở", opens_at=start + timedelta(seconds=3))
+    pages = {"/van-ban/": "7/2026/QĐ-UBND", "/van-ban/du-thao/": "Dự thảo sắp mở"}
+    for url, text in pages.items():
+        response = client.get(url)
+        assert text not in response.content.decode(), url
+        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+        assert max_age <= 3, url
+    time.sleep(max(0, (start + timedelta(seconds=3.05) - timezone.now()).total_seconds()))
+    for url, text in pages.items():
+        assert text in client.get(url).content.decode(), url
+    late = timezone.localtime().replace(hour=23, minute=59, second=58, microsecond=0)
+    assert pagecache._compute_next_change(late.timestamp()) == late.timestamp() + 2
+
+
 def test_staff_never_get_cached_pages_and_never_fill_the_cache(
     client, page_cache, category, make_user
 ):
