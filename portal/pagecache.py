@@ -54,7 +54,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -140,9 +147,15 @@ NOTIFY_CHANNEL = "portal_page_generation"  # announced by a trigger (migration 0
 # word, or a pooler that drops notifications (PgBouncer in transaction mode), cannot keep
 # pages stale for longer than this.
 LISTEN_RECHECK_SECONDS = 5
-# After the listening connection failed, the next attempt to open it waits this long (every
-# request reads the row meanwhile).
+# After the listening connection failed, the next attempt to open it waits this long, doubled
+# after each failure in a row up to the maximum (every request reads the row meanwhile).
 LISTEN_RETRY_SECONDS = 1
+LISTEN_RETRY_MAX_SECONDS = 60
+NOTIFY_TRIGGER = "portal_page_generation_notify"
+
+
+class ListenerUnavailable(Exception):
+    """The database cannot announce bumps (the trigger is missing or disabled)."""
 
 
 class GenerationListener:
@@ -159,19 +172,31 @@ class GenerationListener:
     def __init__(self):
         self._lock = threading.Lock()
         self._conn = None
+        self._poller = None
         self._pid = None
         self._value = None
         self._read_at = 0.0
         self._retry_at = 0.0
+        self._failures = 0
 
     def value(self, now):
         with self._lock:
             try:
                 return self._current(now)
-            except Exception:  # any driver or socket error: the caller reads the row itself
-                logger.warning("Page cache: the generation listener failed", exc_info=True)
+            except Exception as exc:  # any driver or socket error: the caller reads the row
                 self.close()
-                self._retry_at = now + LISTEN_RETRY_SECONDS
+                self._failures += 1
+                wait = min(
+                    LISTEN_RETRY_MAX_SECONDS, LISTEN_RETRY_SECONDS * 2 ** (self._failures - 1)
+                )
+                self._retry_at = now + wait
+                logger.warning(
+                    "Page cache: the generation listener failed (%s: %s); the generation is "
+                    "read on every request, next try in %d s",
+                    type(exc).__name__,
+                    " ".join(str(exc).split()),
+                    wait,
+                )
                 return None
 
     def _current(self, now):
@@ -184,11 +209,7 @@ class GenerationListener:
             self._open()
             return self._read(now)
         conn = self._conn
-        if (
-            conn.notifies
-            or now - self._read_at >= LISTEN_RECHECK_SECONDS
-            or select.select([conn], [], [], 0)[0]
-        ):
+        if conn.notifies or now - self._read_at >= LISTEN_RECHECK_SECONDS or self._poller.poll(0):
             conn.poll()  # takes what arrived; a closed connection raises here
             if conn.notifies or now - self._read_at >= LISTEN_RECHECK_SECONDS:
                 return self._read(now)
@@ -203,11 +224,26 @@ class GenerationListener:
             "keepalives_interval": 10,
             "keepalives_count": 3,
         }
+        params.setdefault("connect_timeout", 2)  # an unreachable server must not hold requests
         conn = connection.Database.connect(**params)
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        self._conn = conn
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                # Without the trigger (migrate not run yet, a restored older database) nothing
+                # would ever be heard: read the row per request instead.
+                cursor.execute(
+                    "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgenabled <> 'D'",
+                    [NOTIFY_TRIGGER],
+                )
+                if cursor.fetchone() is None:
+                    raise ListenerUnavailable(f"trigger {NOTIFY_TRIGGER} missing: run migrate")
+        except Exception:
+            conn.close()
+            raise
+        poller = select.poll()  # not select(): file descriptors past 1024 are fine
+        poller.register(conn.fileno(), select.POLLIN)
+        self._conn, self._poller, self._failures = conn, poller, 0
 
     def _read(self, now):
         # Cleared before the read: a bump heard from here on is read again next time.
@@ -221,7 +257,7 @@ class GenerationListener:
         return self._value
 
     def close(self):
-        conn, self._conn, self._value = self._conn, None, None
+        conn, self._conn, self._value, self._poller = self._conn, None, None, None
         if conn is not None and self._pid == os.getpid():
             with contextlib.suppress(Exception):
                 conn.close()
@@ -389,12 +425,15 @@ def bump(using="default"):
     Called by the signals below for every save/delete/m2m change of a public model, and
     explicitly by code that changes rows without signals (``bulk_create``, ``update()``).
     """
-    if _generation_in_cache():
+    if _shared_cache():
         # robust: another callback of the transaction failing must not drop this one.
         transaction.on_commit(
             lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using, robust=True
         )
-        return
+        # On PostgreSQL the row is bumped as well, whichever one this process reads: processes
+        # with another PORTAL_PAGE_GENERATION_LISTEN, or of the release before, read the other.
+        if connections[using].vendor != "postgresql":
+            return
     if path := generation_file():
         transaction.on_commit(lambda: _write_generation_file(path), using, robust=True)
         return
