@@ -27,7 +27,6 @@ from documents.models import (
 )
 from portal import pagecache
 from portal.files import content_disposition
-from portal.pagecache import cached_by_generation
 from portal.pagination import lazy_page, page_number, paginate
 from portal.ratelimit import ratelimit
 
@@ -52,7 +51,7 @@ def _filter_choices():
 def document_list(request):
     # The filters' choices, kept until content changes or a document's publication time
     # comes (the fragment version); the results are a cached fragment read only when rendered.
-    choices = cached_by_generation(
+    choices = pagecache.cached_by_generation(
         f"documents:filter-choices:{pagecache.fragment_version(request)}",
         _filter_choices,
         request=request,

@@ -133,13 +133,18 @@ LOCAL_PAGES = LocMemCache("portal-pagecache-local", {"OPTIONS": {"MAX_ENTRIES": 
 # --- the generation ---------------------------------------------------------------------
 
 
-def _read_database_generation():
+def _select_generation(cursor):
+    """The generation row's value on ``cursor``'s connection (0 before the first bump)."""
     from portal.models import PageGeneration
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
-        row = cursor.fetchone()
+    cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
+    row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def _read_database_generation():
+    with connection.cursor() as cursor:
+        return _select_generation(cursor)
 
 
 NOTIFY_CHANNEL = "portal_page_generation"  # announced by a trigger (migration 0003)
@@ -248,12 +253,8 @@ class GenerationListener:
     def _read(self, now):
         # Cleared before the read: a bump heard from here on is read again next time.
         del self._conn.notifies[:]
-        from portal.models import PageGeneration
-
         with self._conn.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {PageGeneration._meta.db_table} WHERE id = 1")  # noqa: S608 - constant table name
-            row = cursor.fetchone()
-        self._value, self._read_at = (row[0] if row else 0), now
+            self._value, self._read_at = _select_generation(cursor), now
         return self._value
 
     def close(self):
@@ -682,16 +683,21 @@ def _gzip_form(response):
     return True, (compressed if len(compressed) < len(content) else None)
 
 
+def _current(entry, gen, now):
+    """Whether a cached entry may be served: made under ``gen`` and not past its time."""
+    return entry is not None and entry[0] == gen and entry[1] > now
+
+
 def _lookup(key, gen, now):
     """The cached entry for ``key``: with a shared cache, this process's copy first, then the
     shared one (kept here for the next hit when it is current)."""
     if not _shared_cache():
         return cache.get(key)
     entry = LOCAL_PAGES.get(key)
-    if entry is not None and entry[0] == gen and entry[1] > now:
+    if _current(entry, gen, now):
         return entry
     entry = cache.get(key)
-    if entry is not None and entry[0] == gen and entry[1] > now:
+    if _current(entry, gen, now):
         LOCAL_PAGES.set(key, entry, max(1, int(entry[1] - now)))
     return entry
 
@@ -741,7 +747,7 @@ class PageCacheMiddleware:
             if not cacheable(gen):
                 return self.get_response(request)
             entry = _lookup(key, gen, now)
-        if entry is not None and entry[0] == gen and entry[1] > now:
+        if _current(entry, gen, now):
             return self._serve(request, entry, now)
         response = self.get_response(request)
         if not _storable(request, response):
