@@ -139,10 +139,6 @@ class Image(NFCModel):
         return ", ".join(f"{settings.MEDIA_URL}{r['webp']} {r['w']}w" for r in self.renditions)
 
     @property
-    def srcset_jpeg(self):
-        return ", ".join(f"{settings.MEDIA_URL}{r['jpeg']} {r['w']}w" for r in self.renditions)
-
-    @property
     def thumbnail_url(self):
         return self.rendition_url(320)
 

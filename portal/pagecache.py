@@ -185,6 +185,8 @@ class GenerationListener:
         self._failures = 0
 
     def value(self, now):
+        """The generation, or ``None`` when the caller must read the row. ``now`` is a
+        monotonic clock's reading (only intervals are measured: the recheck, the retry)."""
         with self._lock:
             try:
                 return self._current(now)
@@ -282,7 +284,7 @@ def _database_generation():
         # Inside a transaction, the transaction's own view: its bumps are not committed yet.
         return _read_database_generation()
     if _listening():
-        value = generation_listener.value(time.time())
+        value = generation_listener.value(time.monotonic())
         if value is not None:
             return value
     if connection.connection is not None:

@@ -83,6 +83,30 @@ def test_home_shows_featured_and_sections(client):
     assert categories[1].name in content
 
 
+def test_a_home_category_block_leads_with_one_picture_and_summary_then_titles(client):
+    import re
+
+    category = factories.category("Tin địa phương")
+    cover = factories.image()
+    for n in range(5):
+        factories.article(category=category, title=f"Tin địa phương số {n}", cover=cover,
+                          summary=f"Tóm tắt tin số {n}.")  # fmt: skip
+    # The newest is featured at the top; the block shows the next four.
+    html = client.get("/").content.decode()
+    block = re.search(r'<section class="category-section span-4".*?</section>', html, re.S)
+    assert block, "the category block"
+    cards = re.findall(r'<article class="card">.*?</article>', block.group(0), re.S)
+    assert len(cards) == 4
+    lead, *others = cards
+    n = re.search(r"Tin địa phương số (\d)", lead).group(1)
+    assert "<picture>" in lead and f"Tóm tắt tin số {n}." in lead
+    for card in others:
+        assert "<picture>" not in card and 'class="summary"' not in card
+    # WebP candidates in srcset; one JPEG in <img> for a browser without WebP.
+    assert lead.count("<source") == 1 and 'type="image/webp"' in lead
+    assert re.search(r'<img src="[^"]+\.jpg"', lead)
+
+
 def test_article_page(client):
     category = factories.category("Bầu cử")
     article = factories.article(category=category, title="Tổng kết bầu cử")

@@ -45,29 +45,31 @@ def test_the_table_shows_every_measured_mode_and_the_share_of_the_ceiling():
 
     from django.core.management.base import OutputWrapper
 
-    from portal.bench import _table
+    from portal.bench import CEILING, _ceiling_row, _table, _with_share
 
-    def row(rps):
-        return {
-            "rps": rps,
-            "p50_ms": 1.0,
-            "p99_ms": 9.0,
-            "errors": 0,
-            "share_of_ceiling": rps / 2000,
-        }
+    def row(rps, ceiling):
+        return _with_share({"rps": rps, "p50_ms": 1.0, "p99_ms": 9.0, "errors": 0}, ceiling)
 
+    # Each page's share is of the ceiling measured just before it, not of the mean.
     results = {
-        "static 30 KiB (ceiling)": {"on": row(2000)},
-        "home": {"on": row(1800), "redis": row(1900), "off": row(100)},
-    }
+        CEILING: {"on": _ceiling_row([2000, 2400])},
+        "home": {"on": row(1800, 2000), "gzip": row(2100, 2000), "redis": row(1900, 2000),
+                 "off": row(100, 2000)},
+        "article": {"on": row(1800, 2400)},
+    }  # fmt: skip
     out = StringIO()
     _table(OutputWrapper(out), {5000: results})
     lines = out.getvalue().splitlines()
     header = next(line for line in lines if line.startswith("page"))
     assert "cached req/s" in header and "cached, Redis req/s" in header
-    assert "rendered req/s" in header
+    assert "cached, gzip req/s" in header and "rendered req/s" in header
+    ceiling = next(line for line in lines if line.startswith(CEILING))
+    assert "2,200" in ceiling and "2,000 to 2,400" in ceiling
     home = next(line for line in lines if line.startswith("home"))
     assert "1,800" in home and "1,900" in home and "1/20.0" in home and "0.90" in home
+    assert "1.05" in home
+    article = next(line for line in lines if line.startswith("article"))
+    assert "0.75" in article
 
 
 def test_growth_is_the_rendered_cost_per_request_from_the_smallest_archive_to_the_largest():
