@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -113,6 +114,43 @@ def election_detail(request, slug):
             "articles": articles,
             "decisions": decisions,
             "canonical_url": request.build_absolute_uri(election.get_absolute_url()),
+        },
+    )
+
+
+def _find_unit(contests, pk):
+    """The contest of unit ``pk``, its tally, and the units before and after it in that
+    contest (for the page's links); ``None`` if the election has no such unit."""
+    for contest, tallies in contests:
+        for index, tally in enumerate(tallies):
+            if tally.unit.pk == pk:
+                previous = tallies[index - 1].unit if index else None
+                following = tallies[index + 1].unit if index + 1 < len(tallies) else None
+                return contest, tally, previous, following
+    return None
+
+
+@vary_on_params()
+def unit_detail(request, slug, pk):
+    """One electoral unit's minutes and candidates, read from the election's cached tallies
+    (the election page lists the units with their winners and links here)."""
+    election = _get_election(slug)
+    found = _find_unit(_tallies(request, election)[0], pk)
+    if found is None:
+        raise Http404(_("Không tìm thấy đơn vị bầu cử."))
+    contest, tally, previous, following = found
+    return render(
+        request,
+        "elections/unit_detail.html",
+        {
+            "election": election,
+            "contest": contest,
+            "tally": tally,
+            "previous": previous,
+            "next": following,
+            "canonical_url": request.build_absolute_uri(
+                reverse("elections:unit", args=[election.slug, pk])
+            ),
         },
     )
 

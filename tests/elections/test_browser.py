@@ -62,3 +62,18 @@ def test_turnout_chart_draws_the_official_figure(page, election_site):
     assert all(
         "khu vực" not in label.lower() for label in page.locator(".chart-label").all_inner_texts()
     )
+
+
+def test_a_unit_page_is_reached_from_the_election_page_and_is_accessible(page, election_site):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(election_site.url + DETAIL)
+    link = page.locator(".units-table tbody th a").first
+    label = link.inner_text()
+    link.click()
+    page.wait_for_load_state()
+    assert "/don-vi/" in page.url
+    assert page.locator("h1").inner_text().startswith(label)
+    assert page.get_by_role("table").count() == 1
+    assert page.locator(".unit-minutes").count() == 1
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from elections.models import Body, Contest, Membership, TurnoutSummary
@@ -85,15 +87,21 @@ def test_detail_shows_turnout_bodies_results_and_published_articles(client):
     assert "604/777" in html
     assert "642.235" in html and "633.273" in html
     assert "Ủy viên Trung ương Đảng - Bí thư Tỉnh ủy - Trưởng Ban Chỉ đạo bầu cử tỉnh" in html
-    assert "Trúng cử" in html
     assert "<table" in html and "<svg" in html
     assert "Bài nháp bí mật" not in html
     assert 'style="' not in html and "<script>" not in html
-    # Results: descending votes, percentages of valid ballots.
+    # Results: a row per unit naming its winners, linked to the unit's own page.
     first_unit = response.context["contests"][0][1][0]
-    votes = [row.votes for row in first_unit.rows]
+    unit_url = reverse("elections:unit", args=[election.slug, first_unit.unit.pk])
+    assert f'href="{unit_url}"' in html
+    assert first_unit.winners and all(r.candidate.full_name in html for r in first_unit.winners)
+    # The unit's page: descending votes, percentages of valid ballots, who is elected.
+    unit_page = client.get(unit_url)
+    unit_html = unit_page.content.decode()
+    assert "✓ Trúng cử" in unit_html and "62,00%" in unit_html
+    votes = [row.votes for row in unit_page.context["tally"].rows]
     assert votes == sorted(votes, reverse=True)
-    assert "62,00%" in html
+    assert 'style="' not in unit_html and "<script>" not in unit_html
 
 
 def test_detail_query_count_is_fixed(
@@ -119,6 +127,43 @@ def test_detail_query_count_is_fixed(
     # and the tallies behind them are not even read from the cache.
     with django_assert_num_queries(2):
         assert client.get(big.get_absolute_url()).status_code == 200
+
+
+def test_unit_page_query_count_is_fixed(client, django_assert_num_queries):
+    small = h.election(name="Nhỏ")
+    build(small, size=1)
+    big = h.election(name="Lớn")
+    build(big, size=4)
+    small_url = reverse(
+        "elections:unit", args=[small.slug, small.contests.first().units.first().pk]
+    )
+    big_url = reverse("elections:unit", args=[big.slug, big.contests.last().units.last().pk])
+    client.get(small_url)  # warm caches (content types, the menu, ...)
+    cache.clear()  # measure the tallies computed
+    with CaptureQueriesContext(connection) as small_ctx:
+        assert client.get(small_url).status_code == 200
+    cache.clear()
+    with django_assert_num_queries(len(small_ctx.captured_queries)):
+        assert client.get(big_url).status_code == 200
+    # Warm: the election and the generation; the tallies come from the cache.
+    with django_assert_num_queries(2):
+        assert client.get(big_url).status_code == 200
+
+
+def test_unit_page_links_its_neighbours_and_refuses_another_elections_unit(client):
+    election = h.election()
+    contest = h.contest(election)
+    first, second, third = (h.unit(contest, number=n) for n in (1, 2, 3))
+    html = client.get(reverse("elections:unit", args=[election.slug, second.pk])).content.decode()
+    assert f'href="{reverse("elections:unit", args=[election.slug, first.pk])}" rel="prev"' in html
+    assert f'href="{reverse("elections:unit", args=[election.slug, third.pk])}" rel="next"' in html
+    assert f'href="/bau-cu/{election.slug}/#contest-{contest.pk}"' in html
+    other = h.election(name="Cuộc bầu cử khác")
+    assert client.get(f"/bau-cu/{other.slug}/don-vi/{second.pk}/").status_code == 404
+    assert client.get(f"/bau-cu/{election.slug}/don-vi/999999/").status_code == 404
+    election.is_published = False
+    election.save()
+    assert client.get(f"/bau-cu/{election.slug}/don-vi/{second.pk}/").status_code == 404
 
 
 def test_list_query_count_is_fixed(client, django_assert_num_queries):
@@ -224,7 +269,7 @@ def test_unit_shows_the_ballot_counts_of_its_minutes(client):
     h.candidate(unit, 1500)
     h.candidate(unit, 400)
     h.result(unit, valid=1980, invalid=20, issued=2010, registered=2500, voted=2005)
-    html = client.get(f"/bau-cu/{election.slug}/").content.decode()
+    html = client.get(f"/bau-cu/{election.slug}/don-vi/{unit.pk}/").content.decode()
     minutes = html.split('class="unit-minutes"')[1].split("</dl>")[0]
     for label, value in [
         ("Số người ứng cử", "2"),

@@ -12,6 +12,8 @@ def test_sitemap_lists_every_public_section(client):
     draft = factories.article(published=False)
     election = election_helpers.election(is_published=True)
     hidden = election_helpers.election(is_published=False)
+    unit = election_helpers.unit(election_helpers.contest(election))
+    hidden_unit = election_helpers.unit(election_helpers.contest(hidden))
     decision = make_decision()
     xml = client.get("/sitemap.xml").content.decode()
     for url in ["/tin-tuc/", "/bau-cu/", "/khen-thuong/", article.get_absolute_url()]:
@@ -20,3 +22,5 @@ def test_sitemap_lists_every_public_section(client):
     assert decision.get_absolute_url() in xml
     assert draft.get_absolute_url() not in xml
     assert hidden.get_absolute_url() not in xml
+    assert f"/bau-cu/{election.slug}/don-vi/{unit.pk}/<" in xml
+    assert f"/don-vi/{hidden_unit.pk}/" not in xml
