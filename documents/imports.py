@@ -21,6 +21,12 @@ IMPORT_COLUMNS = [
     Column("doc_type", "Hình thức văn bản", True, ("hinh thuc", "loai van ban")),
     Column("number", "Số, ký hiệu", True, ("so ky hieu", "so/ky hieu", "so hieu", "so")),
     Column("issuer", "Cơ quan ban hành", True, ("co quan ban hanh", "noi ban hanh")),
+    Column(
+        "co_issuers",
+        "Cơ quan cùng ban hành",
+        False,
+        ("co quan cung ban hanh", "co quan phoi hop ban hanh", "lien tich"),
+    ),
     Column("issued_on", "Ngày ban hành", True, ("ngay ban hanh", "ngay ky")),
     Column("effective_on", "Ngày có hiệu lực", False, ("ngay co hieu luc", "ngay hieu luc")),
     Column("expires_on", "Ngày hết hiệu lực", False, ("ngay het hieu luc",)),
@@ -76,6 +82,18 @@ def _by_name(queryset):
 _STATUSES = {fold(str(label)): value for value, label in Document.Status.choices}
 
 
+def _listed(text, known, message):
+    """The records a ``;``-separated cell names, and an error for each name not in the list."""
+    found, errors = [], []
+    for name in [n.strip() for n in text.split(";") if n.strip()]:
+        record = known.get(fold(name))
+        if record is None:
+            errors.append(message % {"name": name})
+        elif record not in found:
+            found.append(record)
+    return found, errors
+
+
 def _messages(error):
     if hasattr(error, "message_dict"):
         return [m for messages in error.message_dict.values() for m in messages]
@@ -124,13 +142,18 @@ def documents_parse(*, content, filename):
             errors.append(
                 _("cơ quan ban hành “%(name)s” chưa có trong danh mục") % {"name": values["issuer"]}
             )
-        field_ids = []
-        for name in [n.strip() for n in values["fields"].split(";") if n.strip()]:
-            found = fields.get(fold(name))
-            if found is None:
-                errors.append(_("lĩnh vực “%(name)s” chưa có trong danh mục") % {"name": name})
-            else:
-                field_ids.append(found.pk)
+        row_fields, field_errors = _listed(
+            values["fields"], fields, _("lĩnh vực “%(name)s” chưa có trong danh mục")
+        )
+        co_issuers, co_issuer_errors = _listed(
+            values["co_issuers"], issuers, _("cơ quan ban hành “%(name)s” chưa có trong danh mục")
+        )
+        errors += field_errors + co_issuer_errors
+        if issuer is not None and issuer in co_issuers:
+            errors.append(
+                _("“%(name)s” đã là cơ quan chủ trì, không ghi lại ở cơ quan cùng ban hành")
+                % {"name": issuer.name}
+            )
         status = Document.Status.IN_FORCE
         if values["status"]:
             status = _STATUSES.get(fold(values["status"]))
@@ -185,7 +208,9 @@ def documents_parse(*, content, filename):
                 "signer_name": values["signer_name"],
                 "signer_title": values["signer_title"],
                 "status": status,
-                "fields": field_ids,
+                "fields": [f.pk for f in row_fields],
+                "co_issuers": [i.pk for i in co_issuers],
+                "co_issuer_names": [i.name for i in co_issuers],
                 **{key: value.isoformat() if value else None for key, value in dates.items()},
             }
         )
@@ -216,5 +241,7 @@ def documents_import(*, rows):
             document.save()
             if row["fields"]:
                 document.fields.set(row["fields"])
+            if row.get("co_issuers"):
+                document.co_issuers.set(row["co_issuers"])
             created.append(document)
     return created

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -514,10 +515,19 @@ class Draft(NFCModel):
         return self.title
 
     def clean(self):
+        errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError(
-                {"closes_at": _("Thời điểm kết thúc phải sau thời điểm bắt đầu lấy ý kiến.")}
-            )
+            errors["closes_at"] = _("Thời điểm kết thúc phải sau thời điểm bắt đầu lấy ý kiến.")
+        elif self.has_report() and self.closes_at and self.closes_at > timezone.now():
+            # The report sums up every comment received: it cannot exist while more may come.
+            errors["report"] = _(
+                "Chỉ đăng báo cáo tổng hợp sau khi hết thời hạn lấy ý kiến (%(closes)s)."
+            ) % {"closes": date_format(timezone.localtime(self.closes_at), "d/m/Y H:i")}
+        if errors:
+            raise ValidationError(errors)
+
+    def has_report(self):
+        return bool(html_to_text(self.report).strip())
 
     def save(self, *args, **kwargs):
         save_with_unique_slug(

@@ -15,7 +15,6 @@ SITE_CACHE_SECONDS = 24 * 3600  # invalidated on every change (organisation/sign
 CONTACT_FIELDS = (
     "agency_name", "responsible_person", "address", "phone", "hotline", "fax", "email", "licence",
 )  # fmt: skip
-NATIONAL_SERVICES_URL = "https://dichvucong.gov.vn/"
 
 
 def current_language():
@@ -166,13 +165,12 @@ def unit_tree():
 
 
 def public_service_links():
-    links = [
-        {"name": _("Cổng Dịch vụ công quốc gia"), "url": NATIONAL_SERVICES_URL},
+    """The public-service portals the operator configured, as the menu links them."""
+    portals = [
+        (_("Cổng Dịch vụ công quốc gia"), settings.PORTAL_NATIONAL_SERVICES_URL),
+        (_("Cổng Dịch vụ công của tỉnh"), settings.PORTAL_PROVINCE_SERVICES_URL),
     ]
-    provincial = settings.PORTAL_PROVINCIAL_SERVICES_URL
-    if provincial:
-        links.append({"name": _("Cổng Dịch vụ công của tỉnh"), "url": provincial})
-    return links
+    return [{"name": name, "url": url} for name, url in portals if url]
 
 
 def home_block_context():

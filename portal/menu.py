@@ -73,8 +73,7 @@ MENU = (
         ),
     ),
     Entry(
-        _("Dịch vụ công"),
-        url_setting="PORTAL_NATIONAL_SERVICES_URL",
+        _("Dịch vụ công"),  # links to its first configured portal
         children=(
             Entry(
                 _("Thủ tục hành chính – Cổng Dịch vụ công quốc gia"),
@@ -112,10 +111,13 @@ def _resolve_entries(entries):
         if entry is CATEGORIES:
             links.append(CATEGORIES)
             continue
-        target = _resolve(entry)
+        children = _resolve_entries(entry.children)
+        if entry.url_name or entry.url_setting:
+            target = _resolve(entry)
+        else:  # a heading for its children: it links to the first, and goes with them
+            target = (children[0].url, children[0].external) if children else None
         if target is None:
             continue
-        children = _resolve_entries(entry.children)
         links.append(Link(str(entry.label), target[0], children, external=target[1]))
     return links
 

@@ -410,7 +410,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
-PORTAL_PROVINCIAL_SERVICES_URL = os.environ.get("PORTAL_PROVINCIAL_SERVICES_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -129,16 +129,22 @@ def manage(env, *args, capture=False):
 
 DETAIL_URLS = (
     "from articles.demo import SEED_SLUG; from django.urls import reverse;"
-    "from elections.models import Election; from awards.models import Decision;"
+    "from elections.models import Election, ElectoralUnit; from awards.models import Decision;"
+    "from documents.models import Document, Draft;"
+    "election = Election.objects.order_by('-pk').first();"
+    "unit = ElectoralUnit.objects.filter(contest__election=election).order_by('pk').first();"
     "print(reverse('articles:detail', kwargs={'slug': SEED_SLUG}));"
-    "print(Election.objects.order_by('-pk').first().get_absolute_url());"
-    "print(Decision.objects.order_by('pk').first().get_absolute_url())"
+    "print(election.get_absolute_url());"
+    "print(reverse('elections:unit', kwargs={'slug': election.slug, 'pk': unit.pk}));"
+    "print(Decision.objects.order_by('pk').first().get_absolute_url());"
+    "print(Document.objects.filter(number__startswith='42/2022').get().get_absolute_url());"
+    "print(Draft.objects.order_by('pk').first().get_absolute_url())"
 )
 
 
 def pages(env):
     output = manage(env, "shell", "-c", DETAIL_URLS, capture=True)
-    article, election, decision = output.splitlines()[-3:]
+    article, election, unit, decision, document, draft = output.splitlines()[-6:]
     return [
         ("home", "/"),
         ("news", "/tin-tuc/"),
@@ -147,8 +153,20 @@ def pages(env):
         ("search", "/tim-kiem/?q=bau+cu"),
         ("elections", "/bau-cu/"),
         ("election", election),
+        ("unit", unit),
         ("awards", "/khen-thuong/"),
         ("decision", decision),
+        ("documents", "/van-ban/"),
+        ("document", document),
+        ("drafts", "/van-ban/du-thao/"),
+        ("draft", draft),
+        ("intro", "/gioi-thieu/"),
+        ("organisation", "/co-cau-to-chuc/"),
+        ("contact", "/lien-he/"),
+        ("questions", "/hoi-dap/"),
+        ("ask", "/hoi-dap/gui-cau-hoi/"),
+        ("schedule", "/lich-cong-tac/"),
+        ("sitemap", "/so-do-cong/"),
     ]
 
 

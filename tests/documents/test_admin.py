@@ -2,8 +2,16 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
-from documents.models import Document, DocumentFile, DocumentType, DraftComment, Issuer
+from documents.models import (
+    Document,
+    DocumentFile,
+    DocumentType,
+    Draft,
+    DraftComment,
+    Issuer,
+)
 from documents.roles import CLERKS, MODERATORS
 from tests.documents.conftest import make_comment, make_document, make_draft, pdf_upload
 
@@ -191,11 +199,27 @@ def test_clerk_posts_a_draft_with_its_file_and_later_the_report(client, clerk):
     data["files-0-file"] = pdf_upload("Dự thảo.pdf")
     response = client.post("/admin/documents/draft/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    from documents.models import Draft
-
     draft = Draft.objects.get()
     assert draft.files.get().display_name == "Dự thảo.pdf"
     assert "<script>" not in draft.explanation  # sanitised like article bodies
     data["closes_at_0"] = "01/10/2026"  # before it opens
     response = client.post(f"/admin/documents/draft/{draft.pk}/change/", data)
     assert response.status_code == 200 and "phải sau thời điểm bắt đầu" in response.content.decode()
+    # The report sums up every comment: refused while comments may still come, then shown.
+    change = f"/admin/documents/draft/{draft.pk}/change/"
+    data.pop("files-0-file")
+    data.update({"files-INITIAL_FORMS": "1", "files-0-id": draft.files.get().pk,
+                 "files-0-draft": draft.pk})  # fmt: skip
+    data["closes_at_0"] = (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d/%m/%Y")
+    data["report"] = "<p>Đã nhận 12 ý kiến; tiếp thu Điều 3.</p>"
+    response = client.post(change, data)
+    assert "Chỉ đăng báo cáo tổng hợp sau khi hết thời hạn" in response.content.decode()
+    assert Draft.objects.get().report == ""
+    assert "Đã nhận 12 ý kiến" not in client.get(draft.get_absolute_url()).content.decode()
+    data["opens_at_0"] = "01/01/2026"
+    data["closes_at_0"] = (timezone.localdate() - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(change, data)
+    assert response.status_code == 302
+    client.logout()
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "Báo cáo tổng hợp, tiếp thu, giải trình" in html and "Đã nhận 12 ý kiến" in html

@@ -153,3 +153,28 @@ def test_unreadable_files_get_a_vietnamese_message(client, clerk, lists, data, n
     assert 'class="errornote"' in html or "errorlist" in html
     assert message in html
     assert Document.objects.count() == 0
+
+
+def test_a_joint_document_lists_every_issuing_authority(client, clerk, lists):
+    Issuer.objects.create(name="Sở Nội vụ")
+    Issuer.objects.create(name="Sở Tài chính")
+    header = _header() + ',"Cơ quan cùng ban hành"'
+    rows = [
+        '"Kế hoạch","12/KHLT-SNV-STC","Ủy ban nhân dân tỉnh","03/03/2025","","Phối hợp thử",'
+        '"","Sở Nội vụ; so tai chinh"',
+        '"Kế hoạch","13/KHLT","Ủy ban nhân dân tỉnh","03/03/2025","","Cơ quan lạ","","Sở Lạ"',
+        '"Kế hoạch","14/KHLT","Ủy ban nhân dân tỉnh","03/03/2025","","Trùng chủ trì","",'
+        '"UBND tỉnh"',
+    ]
+    client.force_login(clerk)
+    html = client.post(URL, {"file": _csv(header, *rows)}).content.decode()
+    errors = re.findall(r"<li>(Dòng [^<]+)</li>", html)
+    assert len(errors) == 2, errors
+    assert "cơ quan ban hành “Sở Lạ” chưa có trong danh mục" in errors[0]
+    assert "đã là cơ quan chủ trì" in errors[1]
+    html = client.post(URL, {"file": _csv(header, rows[0])}).content.decode()
+    assert "Ủy ban nhân dân tỉnh; Sở Nội vụ; Sở Tài chính" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert client.post(URL, {"token": token}).status_code == 302
+    joint = Document.objects.get(number="12/KHLT-SNV-STC")
+    assert sorted(i.name for i in joint.co_issuers.all()) == ["Sở Nội vụ", "Sở Tài chính"]

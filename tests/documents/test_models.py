@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from documents.models import Document, DocumentRelation, DraftComment
+from documents.models import Document, DocumentRelation, DraftComment, Issuer
+from documents.services import document_duplicates
 from tests.documents.conftest import make_comment, make_document, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,16 @@ def test_consultation_opens_and_closes_by_time():
     assert draft.is_open() and draft.closing_soon()
     later = draft.closes_at + datetime.timedelta(seconds=1)
     assert not draft.is_open(later)
+
+
+def test_a_number_shared_with_a_joint_document_is_a_duplicate_for_each_authority():
+    joint = make_document(issuer="Bộ Nội vụ", number="01/2024/TTLT",
+                          issued_on=datetime.date(2024, 1, 2))  # fmt: skip
+    partner = Issuer.objects.create(name="Bộ Tài chính")
+    joint.co_issuers.add(partner)
+    again = make_document(issuer="Bộ Tài chính", number="01-2024-TTLT",
+                          issued_on=datetime.date(2025, 1, 2))  # fmt: skip
+    assert [d.pk for d in document_duplicates(document=again)] == [joint.pk]
+    elsewhere = make_document(issuer="Bộ Y tế", number="01/2024/TTLT",
+                              issued_on=datetime.date(2025, 1, 3))  # fmt: skip
+    assert document_duplicates(document=elsewhere) == []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Decision
-from documents.models import Document, DocumentRelation, Field
+from documents.models import Document, DocumentRelation, Field, Issuer
 from tests.documents.conftest import attach_pdf, make_comment, make_document, make_draft
 from tests.factories import make_decision
 
@@ -247,3 +247,30 @@ def test_unknown_pages_are_404(client):
     assert client.get("/van-ban/du-thao/khong-co/").status_code == 404
     assert client.get("/van-ban/tep/999999/").status_code == 404
     assert Document.objects.count() == 0
+
+
+def test_a_joint_document_is_found_under_each_authority_and_names_its_signer(client):
+    joint = make_document(doc_type="Thông tư liên tịch", issuer="Bộ Nội vụ", number="01/2024/TTLT",
+                          signer_name="Nguyễn Văn Ký", signer_title="Thứ trưởng")  # fmt: skip
+    joint.co_issuers.add(Issuer.objects.create(name="Bộ Tài chính"))
+    other = make_document(issuer="Bộ Tài chính", number="99/2024/TT-BTC")
+    for slug in ("bo-noi-vu", "bo-tai-chinh"):
+        assert joint.get_absolute_url() in client.get(f"/van-ban/?issuer={slug}").content.decode()
+    assert other.get_absolute_url() not in client.get("/van-ban/?issuer=bo-noi-vu").content.decode()
+    html = client.get(joint.get_absolute_url()).content.decode()
+    assert "Bộ Nội vụ" in html and "Bộ Tài chính" in html
+    assert "Thứ trưởng" in html and "Nguyễn Văn Ký" in html
+
+
+def test_a_document_body_is_sanitised_like_an_article_body(client, document):
+    document.body = (
+        '<p onclick="steal()">Điều 1. Phạm vi</p><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">liên kết</a><iframe src="//evil.example"></iframe>'
+    )
+    document.save()
+    document.refresh_from_db()
+    assert "Điều 1. Phạm vi" in document.body
+    for hostile in ("<script", "onclick", "javascript:", "<iframe"):
+        assert hostile not in document.body
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert "Điều 1. Phạm vi" in html and "steal()" not in html

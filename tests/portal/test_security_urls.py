@@ -4,8 +4,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
-from organisation.services import NATIONAL_SERVICES_URL
+from django.conf import settings as django_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ HOSTILE_PATHS = [
 ]
 
 
-CONFIGURED_HOSTS = {urlsplit(NATIONAL_SERVICES_URL).netloc}
+CONFIGURED_HOSTS = {urlsplit(django_settings.PORTAL_NATIONAL_SERVICES_URL).netloc}
 
 
 def links(html):
