@@ -48,7 +48,7 @@ PROGRESS_EVERY = 2000
 
 def background_rows():
     """Exports with more rows than this go to the background worker."""
-    return int(getattr(settings, "AWARDS_EXPORT_BACKGROUND_ROWS", 5000))
+    return settings.AWARDS_EXPORT_BACKGROUND_ROWS
 
 
 def export_storage():
@@ -188,8 +188,8 @@ def export_build(job_pk):
 
 
 def export_jobs_prune(*, days=None):
-    """Delete the files of finished jobs older than ``AWARDS_EXPORT_KEEP_DAYS`` (default 7)."""
-    days = days if days is not None else int(getattr(settings, "AWARDS_EXPORT_KEEP_DAYS", 7))
+    """Delete the files of finished jobs older than ``AWARDS_EXPORT_KEEP_DAYS`` (settings)."""
+    days = days if days is not None else settings.AWARDS_EXPORT_KEEP_DAYS
     old = ExportJob.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).exclude(
         stored_file=""
     )
