@@ -60,8 +60,9 @@ def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         pytest.fail(
-            "Browser tests need Debian's chromium on PATH: apt-get install -y chromium "
-            "(.ci/run installs it)."
+            "Browser tests need Debian's chromium on PATH: `make browser` installs it "
+            "(.ci/install-browser, which `make test` runs first), or apt-get install -y "
+            "chromium fonts-dejavu-core."
         )
     return path
 
