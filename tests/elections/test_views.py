@@ -254,8 +254,11 @@ def test_turnout_open_data(client, django_assert_num_queries):
     with django_assert_num_queries(2):
         response = client.get(reverse("elections:turnout-csv", args=[election.slug]))
         raw = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "'=cmd" in raw  # formula-safe
-    assert "75.0" in raw
+    rows = {row["ma_khu_vuc"]: row for row in csv.DictReader(io.StringIO(raw))}
+    assert set(rows) == {"'=cmd", "02"}  # formula-safe
+    # Two decimals, as round_percentage gives and the results CSV prints: not "75.0" or "75".
+    assert rows["02"]["ty_le"] == "75.00"
+    assert rows["'=cmd"]["ty_le"] == "100.00"
 
 
 def test_english_prefix_works(client):
