@@ -26,6 +26,16 @@ from portal.text import fold, normalize_document_number, unique_slug
 # Paths under /van-ban/ that are not documents: a document slug may never take them.
 RESERVED_SLUGS = {"du-thao", "rss", "tep", "du-lieu-mo", "tim-kiem"}
 
+# The messages of the database constraints, shared with clean() where it checks the same rule.
+NUMBER_TAKEN = _("Cơ quan ban hành này đã có văn bản cùng số, ký hiệu và cùng ngày ban hành.")
+EFFECTIVE_BEFORE_ISSUE = _("Ngày có hiệu lực không thể trước ngày ban hành.")
+EXPIRES_BEFORE_EFFECTIVE = _("Ngày hết hiệu lực phải sau ngày có hiệu lực.")
+RELATION_TAKEN = _("Văn bản này đã có quan hệ này với văn bản được chọn.")
+RELATION_TO_ITSELF = _("Văn bản không thể liên kết với chính nó.")
+DRAFT_CLOSES_BEFORE_OPENS = _("Thời điểm kết thúc phải sau thời điểm bắt đầu lấy ý kiến.")
+FILE_NEEDS_ONE_OWNER = _("Tệp đính kèm phải thuộc một văn bản hoặc một dự thảo, không cả hai.")
+REJECTED_NEEDS_REASON = _("Hãy ghi lý do không công khai góp ý (chỉ lưu nội bộ).")
+
 
 class _Named(NFCModel):
     """An editable list entry (type, issuing body): name, slug, order."""
@@ -262,21 +272,27 @@ class Document(NFCModel):
             models.UniqueConstraint(
                 fields=["issuer", "number_normalized", "issued_on"],
                 name="document_number_unique_per_issuer_and_day",
-                violation_error_message=_(
-                    "Cơ quan ban hành này đã có văn bản cùng số, ký hiệu và cùng ngày ban hành."
-                ),
+                violation_error_message=NUMBER_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(effective_on__isnull=True) | Q(effective_on__gte=models.F("issued_on")),
                 name="document_effective_after_issue",
+                violation_error_message=EFFECTIVE_BEFORE_ISSUE,
             ),
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True)
                 | Q(effective_on__isnull=True)
                 | Q(expires_on__gt=models.F("effective_on")),
                 name="document_expires_after_effective",
+                violation_error_message=EXPIRES_BEFORE_EFFECTIVE,
             ),
         ]
+
+    constraint_fields = {
+        "document_number_unique_per_issuer_and_day": "number",
+        "document_effective_after_issue": "effective_on",
+        "document_expires_after_effective": "expires_on",
+    }
 
     def __str__(self):
         return f"{self.doc_type.name} {self.number}" if self.doc_type_id else self.number
@@ -286,9 +302,9 @@ class Document(NFCModel):
         self.number_normalized = normalize_document_number(self.number)
         errors = {}
         if self.effective_on and self.issued_on and self.effective_on < self.issued_on:
-            errors["effective_on"] = _("Ngày có hiệu lực không thể trước ngày ban hành.")
+            errors["effective_on"] = EFFECTIVE_BEFORE_ISSUE
         if self.expires_on and self.effective_on and self.expires_on <= self.effective_on:
-            errors["expires_on"] = _("Ngày hết hiệu lực phải sau ngày có hiệu lực.")
+            errors["expires_on"] = EXPIRES_BEFORE_EFFECTIVE
         if not normalize_document_number(self.number):
             errors["number"] = _("Cần ghi số, ký hiệu của văn bản.")
         elif self.issuer_id and self.issued_on:
@@ -300,9 +316,7 @@ class Document(NFCModel):
                 issued_on=self.issued_on,
             ).exclude(pk=self.pk)
             if clash.exists():
-                errors["number"] = _(
-                    "Cơ quan ban hành này đã có văn bản cùng số, ký hiệu và cùng ngày ban hành."
-                )
+                errors["number"] = NUMBER_TAKEN
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = _("Đường dẫn này dành cho trang khác của mục Văn bản.")
         if errors:
@@ -400,19 +414,28 @@ class DocumentRelation(NFCModel):
         verbose_name_plural = _("văn bản liên quan")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "kind", "target"], name="document_relation_unique"
+                fields=["source", "kind", "target"],
+                name="document_relation_unique",
+                violation_error_message=RELATION_TAKEN,
             ),
             models.CheckConstraint(
-                condition=~Q(source=models.F("target")), name="document_relation_not_self"
+                condition=~Q(source=models.F("target")),
+                name="document_relation_not_self",
+                violation_error_message=RELATION_TO_ITSELF,
             ),
         ]
+
+    constraint_fields = {
+        "document_relation_unique": "target",
+        "document_relation_not_self": "target",
+    }
 
     def __str__(self):
         return f"{self.source} – {self.get_kind_display()} – {self.target}"
 
     def clean(self):
         if self.source_id and self.source_id == self.target_id:
-            raise ValidationError({"target": _("Văn bản không thể liên kết với chính nó.")})
+            raise ValidationError({"target": RELATION_TO_ITSELF})
 
     @property
     def reverse_label(self):
@@ -507,9 +530,13 @@ class Draft(NFCModel):
         verbose_name_plural = _("dự thảo lấy ý kiến")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="draft_closes_after_opens"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="draft_closes_after_opens",
+                violation_error_message=DRAFT_CLOSES_BEFORE_OPENS,
             ),
         ]
+
+    constraint_fields = {"draft_closes_after_opens": "closes_at"}
 
     def __str__(self):
         return self.title
@@ -517,7 +544,7 @@ class Draft(NFCModel):
     def clean(self):
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("Thời điểm kết thúc phải sau thời điểm bắt đầu lấy ý kiến.")
+            errors["closes_at"] = DRAFT_CLOSES_BEFORE_OPENS
         elif self.has_report() and self.closes_at and self.closes_at > timezone.now():
             # The report sums up every comment received: it cannot exist while more may come.
             errors["report"] = _(
@@ -609,8 +636,11 @@ class DocumentFile(NFCModel):
                 condition=Q(document__isnull=True, draft__isnull=False)
                 | Q(document__isnull=False, draft__isnull=True),
                 name="document_file_has_one_owner",
+                violation_error_message=FILE_NEEDS_ONE_OWNER,
             ),
         ]
+
+    constraint_fields = {"document_file_has_one_owner": "document"}
 
     def __str__(self):
         return self.display_name or self.file.name
@@ -716,16 +746,17 @@ class DraftComment(NFCModel):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
                 name="draft_comment_rejected_has_reason",
+                violation_error_message=REJECTED_NEEDS_REASON,
             ),
         ]
+
+    constraint_fields = {"draft_comment_rejected_has_reason": "reject_reason"}
 
     def __str__(self):
         return f"{self.name}: {self.body[:60]}"
 
     def clean(self):
         if self.status == self.Status.REJECTED and not (self.reject_reason or "").strip():
-            raise ValidationError(
-                {"reject_reason": _("Hãy ghi lý do không công khai góp ý (chỉ lưu nội bộ).")}
-            )
+            raise ValidationError({"reject_reason": REJECTED_NEEDS_REASON})
         if self.status == self.Status.MERGED and not self.merged_into_id:
             raise ValidationError({"merged_into": _("Hãy chọn góp ý được gộp vào.")})

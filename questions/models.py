@@ -24,6 +24,11 @@ from portal.text import fold
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: not guessable within any rate limit
 
+# The messages of the database constraints, shared with clean() where it checks the same rule.
+NEEDS_CONTACT = _("Cần có thư điện tử hoặc số điện thoại của người hỏi.")
+NEEDS_ANSWER = _("Cần có nội dung trả lời trước khi chuyển sang trạng thái này.")
+CLOSED_NEEDS_REASON = _("Ghi lý do đóng câu hỏi (chỉ cán bộ xem được).")
+
 
 def reference_new():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
@@ -140,17 +145,27 @@ class Question(NFCModel):
         indexes = [models.Index(fields=["status", "-published_at"], name="question_public_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(asker_email="", asker_phone=""), name="question_has_contact"
+                condition=~Q(asker_email="", asker_phone=""),
+                name="question_has_contact",
+                violation_error_message=NEEDS_CONTACT,
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["answered", "published"]) | ~Q(answer=""),
                 name="question_answered_has_answer",
+                violation_error_message=NEEDS_ANSWER,
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | ~Q(close_reason=""),
                 name="question_closed_has_reason",
+                violation_error_message=CLOSED_NEEDS_REASON,
             ),
         ]
+
+    constraint_fields = {
+        "question_has_contact": "asker_email",
+        "question_answered_has_answer": "answer",
+        "question_closed_has_reason": "close_reason",
+    }
 
     def __str__(self):
         return f"{self.formatted_reference} – {self.title}"
@@ -165,9 +180,9 @@ class Question(NFCModel):
             self.status in (self.Status.ANSWERED, self.Status.PUBLISHED)
             and not html_to_text(self.answer).strip()
         ):
-            errors["answer"] = _("Cần có nội dung trả lời trước khi chuyển sang trạng thái này.")
+            errors["answer"] = NEEDS_ANSWER
         if self.status == self.Status.CLOSED and not (self.close_reason or "").strip():
-            errors["close_reason"] = _("Ghi lý do đóng câu hỏi (chỉ cán bộ xem được).")
+            errors["close_reason"] = CLOSED_NEEDS_REASON
         if errors:
             raise ValidationError(errors)
 

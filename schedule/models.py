@@ -10,6 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import NFCModel
 
+# The messages of the database constraints, shared with clean() where it checks the same rule.
+END_BEFORE_START = _("Giờ kết thúc phải sau giờ bắt đầu.")
+CHANGE_NEEDS_NOTE = _("Ghi rõ thay đổi hoặc lý do hoãn.")
+
 
 class EntryQuerySet(models.QuerySet):
     def published(self):
@@ -73,12 +77,19 @@ class Entry(NFCModel):
                 condition=Q(end_time__isnull=True)
                 | (Q(start_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
                 name="schedule_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=Q(status="planned") | ~Q(status_note=""),
                 name="schedule_change_has_note",
+                violation_error_message=CHANGE_NEEDS_NOTE,
             ),
         ]
+
+    constraint_fields = {
+        "schedule_end_after_start": "end_time",
+        "schedule_change_has_note": "status_note",
+    }
 
     def __str__(self):
         when = self.date.strftime("%d/%m/%Y")
@@ -91,9 +102,9 @@ class Entry(NFCModel):
         if self.end_time and not self.start_time:
             errors["end_time"] = _("Có giờ kết thúc thì phải có giờ bắt đầu.")
         elif self.end_time and self.start_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
+            errors["end_time"] = END_BEFORE_START
         if self.status != self.Status.PLANNED and not (self.status_note or "").strip():
-            errors["status_note"] = _("Ghi rõ thay đổi hoặc lý do hoãn.")
+            errors["status_note"] = CHANGE_NEEDS_NOTE
         if errors:
             raise ValidationError(errors)
 

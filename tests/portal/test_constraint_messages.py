@@ -1,9 +1,11 @@
 """Every database constraint a staff member can break speaks Vietnamese, beside its field."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,22 +13,50 @@ from django.utils import timezone, translation
 
 from articles.models import Article
 from awards.models import Decision, Recipient
+from documents.models import Document, DocumentFile, Draft, DraftComment
 from elections.models import ElectoralUnit, Membership, PollingArea, TurnoutSummary, UnitResult
 from elections.roles import ELECTION_STAFF
+from questions.models import Question
+from schedule.models import Entry
 from tests import factories as h
 from tests.admin_forms import form_data
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["articles", "elections", "awards"]
+ONE_DAY = datetime.timedelta(days=1)
+
+# Every app of this project (not Django's or a library's): a new app is covered by itself.
+APPS = [
+    config.label
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(settings.BASE_DIR)
+    and not Path(config.path).is_relative_to(settings.BASE_DIR / ".venv")
+]
+# Reported to organisation/models.py's owner: the singleton's check has Django's default
+# message and no field. Staff cannot break it (the admin never asks for an id), but it should
+# still speak Vietnamese. Remove this once it does: strict, so the fix is noticed.
+NOT_YET = {
+    "sitecontact_singleton": "organisation/models.py: SiteContact's check needs a message",
+}
 
 
 def _constraints():
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
             for constraint in model._meta.constraints:
-                yield pytest.param(model, constraint, id=constraint.name)
+                marks = []
+                if constraint.name in NOT_YET:
+                    marks = [pytest.mark.xfail(reason=NOT_YET[constraint.name], strict=True)]
+                yield pytest.param(model, constraint, id=constraint.name, marks=marks)
+
+
+def test_every_app_with_constraints_is_walked():
+    assert {"articles", "elections", "awards", "documents", "questions", "schedule",
+            "organisation", "portal"} <= set(APPS)  # fmt: skip
+    walked = {model._meta.app_label for model, _ in (p.values for p in _constraints())}
+    assert {"articles", "elections", "awards", "documents", "questions", "schedule",
+            "organisation"} <= walked  # fmt: skip
 
 
 @pytest.mark.parametrize(("model", "constraint"), list(_constraints()))
@@ -68,6 +98,30 @@ def test_check_constraints_land_on_their_field_when_clean_is_bypassed():
     assert "valid_ballots" in _errors(
         UnitResult(unit=unit, ballots_received=5, valid_ballots=1, invalid_ballots=1)
     )
+
+
+def test_the_other_apps_constraints_land_on_their_field_too():
+    day = datetime.date(2025, 6, 5)
+    document = Document(number="12/QĐ-UBND", issued_on=day, effective_on=day - ONE_DAY,
+                        expires_on=day - ONE_DAY)  # fmt: skip
+    errors = _errors(document)
+    assert errors["effective_on"] == ["Ngày có hiệu lực không thể trước ngày ban hành."]
+    assert errors["expires_on"] == ["Ngày hết hiệu lực phải sau ngày có hiệu lực."]
+    now = timezone.now()
+    assert list(_errors(Draft(title="Dự thảo", opens_at=now, closes_at=now))) == ["closes_at"]
+    assert list(_errors(DocumentFile())) == ["document"]
+    comment = DraftComment(name="An", body="Góp ý", status=DraftComment.Status.REJECTED)
+    assert list(_errors(comment)) == ["reject_reason"]
+    question = Question(asker_name="An", title="Hỏi", body="Nội dung", status="closed")
+    errors = _errors(question)
+    assert errors["asker_email"] == ["Cần có thư điện tử hoặc số điện thoại của người hỏi."]
+    assert errors["close_reason"] == ["Ghi lý do đóng câu hỏi (chỉ cán bộ xem được)."]
+    assert list(_errors(Question(asker_email="a@b.vn", status="answered"))) == ["answer"]
+    entry = Entry(date=day, content="Họp", start_time=datetime.time(9), status="changed",
+                  end_time=datetime.time(8))  # fmt: skip
+    errors = _errors(entry)
+    assert errors["end_time"] == ["Giờ kết thúc phải sau giờ bắt đầu."]
+    assert errors["status_note"] == ["Ghi rõ thay đổi hoặc lý do hoãn."]
 
 
 # --- through the admin, as staff use it -------------------------------------------------
