@@ -204,7 +204,7 @@ def load(stdout=None):
             Field, {"slug": slug}, {"name": name, "parent": fields.get(parent), "order": order}
         )
     article = Article.objects.filter(slug=SEED_SLUG).first()
-    award_decisions = list(Decision.objects.filter(is_demo=True))
+    award_decisions = list(Decision.objects.awards().filter(is_demo=True))
     documents = {}
     for spec in DOCUMENTS:
         signer_name, signer_title = spec.get("signer", ("", ""))

@@ -5,6 +5,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
+from portal.richtext import feed_text
 
 FEED_SIZE = 30
 
@@ -29,7 +30,7 @@ class LatestDocumentsFeed(Feed):
         return f"{item.doc_type.name} {item.number}"
 
     def item_description(self, item):
-        return item.summary
+        return feed_text(item.summary)  # readers treat a description as HTML
 
     def item_pubdate(self, item):
         return item.published_at

@@ -369,10 +369,12 @@ class Document(NFCModel):
 
     @property
     def status_label(self):
-        status = self.effective_status()
-        if status == self.NOT_YET:
-            return _("Chưa có hiệu lực")
-        return self.Status(status).label
+        return self.label_of_status(self.effective_status())
+
+    @classmethod
+    def label_of_status(cls, status):
+        """The words for a value of :meth:`effective_status`."""
+        return _("Chưa có hiệu lực") if status == cls.NOT_YET else cls.Status(status).label
 
     @property
     def year(self):

@@ -11,6 +11,7 @@ _HISTORY = [
     "documents.view_historicaldocumenttype",
     "documents.view_historicalissuer",
     "documents.view_historicalfield",
+    "documents.view_historicaldraftcomment",  # who published or rejected a comment, and why
 ]
 
 ROLES = {

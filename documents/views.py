@@ -1,3 +1,5 @@
+import datetime
+
 from csp.decorators import csp_replace
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
@@ -16,6 +18,7 @@ from awards.models import Decision
 from documents import services
 from documents.forms import CommentForm, DocumentFilterForm
 from documents.models import (
+    CLOSING_SOON_DAYS,
     Document,
     DocumentFile,
     DocumentRelation,
@@ -27,10 +30,12 @@ from documents.models import (
 )
 from portal import pagecache
 from portal.files import content_disposition
+from portal.pagecache import vary_on_params
 from portal.pagination import lazy_page, page_number, paginate
-from portal.ratelimit import ratelimit
+from portal.ratelimit import hit, ratelimit, too_many_requests
 
 PER_PAGE = 20
+SEARCH_RATE = "120/m"  # registry searches per client address (scope "documents-list")
 
 
 def _filter_choices():
@@ -47,7 +52,7 @@ def _filter_choices():
     }
 
 
-@ratelimit("120/m", scope="documents-list")
+@vary_on_params("q", "type", "issuer", "field", "year", "status", page=page_number)
 def document_list(request):
     # The filters' choices, kept until content changes or a document's publication time
     # comes (the fragment version); the results are a cached fragment read only when rendered.
@@ -60,6 +65,11 @@ def document_list(request):
     selected = form.selected()
     documents = Document.objects.published().for_listing()
     if "q" in selected:
+        # Only searching is counted (scope name kept for operators' PORTAL_RATELIMITS):
+        # browsing the filters is not limited, like the site and question searches.
+        retry_after = hit(request, scope="documents-list", rate=SEARCH_RATE)
+        if retry_after is not None:
+            return too_many_requests(request, retry_after)
         documents = documents.search(selected["q"])
     if "type" in selected:
         documents = documents.filter(doc_type__slug=selected["type"])
@@ -113,7 +123,9 @@ def _published_document(slug):
             Prefetch(
                 "articles", queryset=Article.objects.published().for_listing().order_by("-id")
             ),
-            Prefetch("award_decisions", queryset=Decision.objects.select_related("authority")),
+            Prefetch(  # a proposal is not a commendation decision (yet)
+                "award_decisions", queryset=Decision.objects.awards().select_related("authority")
+            ),
         )
     )
     document = documents.filter(slug=slug[:150]).first()
@@ -124,6 +136,7 @@ def _published_document(slug):
 
 # The in-page PDF view frames this site's own file URL; only this page allows it.
 @csp_replace({"frame-src": ["'self'"]})
+@vary_on_params()
 def document_detail(request, slug):
     document = _published_document(slug)
     relations_in = list(document.relations_in.all())
@@ -208,12 +221,16 @@ def open_data_json(request):
 DRAFT_STATES = {"open", "closed"}
 
 
+@vary_on_params("trang-thai", page=page_number)
 def draft_list(request):
     now = timezone.now()
     state = request.GET.get("trang-thai", "")[:20]
     drafts = Draft.objects.published(now).select_related("doc_type").with_comment_counts()
     if state == "open":
         drafts = drafts.filter(closes_at__gt=now)
+    elif state == "closing-soon":
+        soon = now + datetime.timedelta(days=CLOSING_SOON_DAYS)
+        drafts = drafts.filter(closes_at__gt=now, closes_at__lte=soon)
     elif state == "closed":
         drafts = drafts.filter(closes_at__lte=now)
     else:
@@ -263,6 +280,7 @@ def _published_draft(slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit("5/m", scope="documents-comment", methods=("POST",))
+@vary_on_params()
 def draft_detail(request, slug):
     draft = _published_draft(slug)
     is_open = draft.is_open()
@@ -298,6 +316,7 @@ def draft_detail(request, slug):
     return response
 
 
+@vary_on_params()
 def draft_thanks(request, slug):
     """The page after a comment is sent: the same for everyone, no query, no personal data."""
     return render(request, "documents/draft_thanks.html", {"slug": slug})

@@ -6,7 +6,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal.pagination import paginate
+from portal.pagecache import vary_on_params
+from portal.pagination import page_number, paginate
 from portal.ratelimit import hit, ratelimit, too_many_requests
 from portal.text import nfc
 from questions.forms import QuestionForm, StatusForm
@@ -19,6 +20,7 @@ SENT_SALT = "questions.sent"
 SENT_MAX_AGE = 3600
 
 
+@vary_on_params("linh-vuc", "q", page=page_number)
 def question_list(request):
     topics = topics_with_counts()
     slug = request.GET.get("linh-vuc", "")[:120]
@@ -46,6 +48,7 @@ def question_list(request):
     )
 
 
+@vary_on_params()
 def question_detail(request, pk):
     question = public_questions().defer(None).select_related("unit").filter(pk=pk).first()
     if question is None:

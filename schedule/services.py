@@ -112,15 +112,17 @@ def week_build(raw_param):
     return Week(monday=monday, days=days, is_current=monday == week_start(now), invalid=invalid)
 
 
-def home_block_context():
-    """This week's remaining entries for the home page (one query)."""
-    now = today()
-    entries = list(
-        Entry.objects.published().between(now, week_start(now) + datetime.timedelta(days=6))[
-            :HOME_BLOCK_SIZE
-        ]
-    )
-    return {"schedule_entries": entries, "schedule_today": now}
+def home_block_context(now=None):
+    """The entries still to come this week for the home page (one query). From Saturday the
+    block looks ahead to the end of next week too: what a reader wants on a weekend is
+    Monday's schedule, which offices publish by Friday."""
+    now = now or today()
+    last = week_start(now) + datetime.timedelta(days=6)
+    ahead = now.weekday() >= 5
+    if ahead:
+        last += datetime.timedelta(days=7)
+    entries = list(Entry.objects.published().between(now, last)[:HOME_BLOCK_SIZE])
+    return {"schedule_entries": entries, "schedule_today": now, "schedule_ahead": ahead}
 
 
 def _entry_event(entry, tz, stamp):

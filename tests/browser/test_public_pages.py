@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.demo import SEED_SLUG
+from tests import factories
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -191,3 +192,32 @@ def test_article_photos_have_captions_and_alt(page, demo_site):
         "() => [...document.querySelectorAll('.photos img')].every(i => i.naturalWidth > 0)"
     )
     assert loaded
+
+
+def test_categories_with_few_articles_share_a_row_instead_of_leaving_it_empty(page, live_server):
+    factories.article(category=factories.category("Tiêu điểm", order=0), is_featured=True)
+    sizes = {"Nhiều bài": 5, "Một bài": 1, "Hai bài": 2}
+    for order, (name, count) in enumerate(sizes.items(), 1):
+        category = factories.category(name, order=order)
+        for _ in range(count):
+            factories.article(category=category)
+
+    def boxes():
+        return {
+            name: page.locator(".category-section")
+            .filter(has=page.get_by_role("heading", name=name, exact=True))
+            .bounding_box()
+            for name in sizes
+        }
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/")
+    wide = boxes()
+    row = page.locator(".category-sections").bounding_box()
+    assert wide["Nhiều bài"]["width"] > 0.95 * row["width"]  # four articles: a whole row
+    assert wide["Một bài"]["y"] == wide["Hai bài"]["y"]  # one and two articles: side by side
+    assert wide["Một bài"]["width"] < wide["Hai bài"]["width"] < 0.75 * row["width"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    narrow = boxes()
+    assert narrow["Hai bài"]["y"] > narrow["Một bài"]["y"] + narrow["Một bài"]["height"] - 1

@@ -183,6 +183,10 @@ def test_history_pages_are_readable_by_clerks(client, clerk, document):
     client.force_login(clerk)
     url = f"/admin/documents/document/{document.pk}/history/"
     assert client.get(url).status_code == 200
+    comment = make_comment(make_draft())
+    url = f"/admin/documents/draftcomment/{comment.pk}/history/"
+    assert client.get(url).status_code == 200
+    assert "Nguyễn Thị Lan" in client.get(url).content.decode()
 
 
 def test_clerk_posts_a_draft_with_its_file_and_later_the_report(client, clerk):

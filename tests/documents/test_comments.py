@@ -136,6 +136,8 @@ def test_draft_list_states(client):
     html = client.get("/van-ban/du-thao/?trang-thai=open").content.decode()
     assert open_draft.title in html and soon.title in html and closed.title not in html
     assert "Sắp hết hạn góp ý" in html
+    html = client.get("/van-ban/du-thao/?trang-thai=closing-soon").content.decode()
+    assert soon.title in html and open_draft.title not in html and closed.title not in html
     html = client.get("/van-ban/du-thao/?trang-thai=closed").content.decode()
     assert closed.title in html and open_draft.title not in html
     assert client.get("/van-ban/du-thao/?trang-thai=%3Cx%3E&page=zz").status_code == 200

@@ -196,7 +196,10 @@ def test_open_data_csv_has_bom_and_is_formula_safe(client):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0] == "Số, ký hiệu"
     assert rows[1][0] == "'=HYPERLINK(1)/2022"
-    assert rows[1][10].startswith("'=")
+    columns = dict(zip(rows[0], rows[1], strict=True))
+    assert columns["Trích yếu"].startswith("'=")
+    assert columns["Mã tình trạng hiệu lực"] == "in_force"
+    assert columns["Tình trạng hiệu lực"] == "Còn hiệu lực"
 
 
 def test_open_data_never_carries_comments_or_contacts(client, document):
@@ -233,8 +236,11 @@ def test_english_pages_translate_the_interface_and_mark_vietnamese(client, docum
 
 def test_award_decisions_citing_a_document_are_listed(client, document):
     decision = make_decision(status=Decision.Status.DECIDED)
-    document.award_decisions.add(decision)
-    assert decision.number in client.get(document.get_absolute_url()).content.decode()
+    proposal = make_decision(status=Decision.Status.PROPOSED, proposal_number="1134/TTr-UBND")
+    document.award_decisions.add(decision, proposal)
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert decision.number in html
+    assert "1134/TTr-UBND" not in html  # a proposal is not a commendation decision
 
 
 def test_search_finds_the_section_from_the_global_search(client, document):
@@ -274,3 +280,23 @@ def test_a_document_body_is_sanitised_like_an_article_body(client, document):
         assert hostile not in document.body
     html = client.get(document.get_absolute_url()).content.decode()
     assert "Điều 1. Phạm vi" in html and "steal()" not in html
+
+
+def test_searching_the_registry_is_rate_limited_browsing_is_not(client, settings):
+    make_document()
+    settings.PORTAL_RATELIMITS = {"documents-list": "3/m"}
+    # Different words each time: an identical search would be a page-cache hit, never counted.
+    for q in ("nghị định", "bầu cử", "42/2022"):
+        assert client.get("/van-ban/", {"q": q}).status_code == 200
+    response = client.get("/van-ban/", {"q": "quyết định"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and not response.cookies
+    # Browsing and filtering the registry are not searches: never limited.
+    for page in range(1, 6):
+        assert client.get("/van-ban/", {"page": page}).status_code == 200
+    assert client.get("/van-ban/", {"status": "in_force"}).status_code == 200
+    assert client.get("/van-ban/", {"q": "x"}, REMOTE_ADDR="198.51.100.7").status_code == 200
+    settings.PORTAL_RATELIMITS = {}
+    assert client.get("/van-ban/", {"q": "y"}).status_code == 200

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests import factories
+from tests.documents.conftest import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,10 @@ def test_summary_markup_is_text_in_every_feed(client, category, url):
 def test_plain_summaries_are_unchanged(client, category):
     factories.article(category=category, summary="Tin mới về bầu cử đại biểu Quốc hội.")
     assert descriptions(client, "/rss/") == ["Tin mới về bầu cử đại biểu Quốc hội."]
+
+
+def test_document_summaries_are_text_in_the_documents_feed(client):
+    make_document(summary=HOSTILE)
+    (description,) = descriptions(client, "/van-ban/rss/")
+    assert "<" not in description and "onerror" not in description
+    assert html.unescape(description) == 'Giá xăng & "dầu" 5 < 6'

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from schedule.models import Entry
 from schedule.roles import STAFF
-from schedule.services import week_parse, week_start
+from schedule.services import home_block_context, week_parse, week_start
 from tests.budgets import PUBLIC_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,22 @@ def test_home_block_shows_the_rest_of_this_week(client):
     html = client.get("/").content.decode()
     block = html.split('id="home-schedule"')[1].split("</section>")[0]
     assert "Việc của hôm nay" in block and "Việc đã qua" not in block
+
+
+def test_home_block_looks_ahead_to_next_week_at_the_weekend():
+    friday = week_start(timezone.localdate()) + datetime.timedelta(days=4)
+    saturday = friday + datetime.timedelta(days=1)
+    make_entry(saturday, content="Trực ban cuối tuần")
+    make_entry(saturday + datetime.timedelta(days=2), content="Họp giao ban thứ Hai")
+    make_entry(saturday + datetime.timedelta(days=9), content="Thứ Hai tuần sau nữa")
+    weekday = home_block_context(now=friday)
+    assert [e.content for e in weekday["schedule_entries"]] == ["Trực ban cuối tuần"]
+    assert not weekday["schedule_ahead"]
+    weekend = home_block_context(now=saturday)
+    assert [e.content for e in weekend["schedule_entries"]] == [
+        "Trực ban cuối tuần", "Họp giao ban thứ Hai",
+    ]  # fmt: skip
+    assert weekend["schedule_ahead"]
 
 
 # --- model rules ---------------------------------------------------------------------------
