@@ -4,7 +4,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_history import HistoryAdmin
-from portal.text import fold
+from portal.text import fold_words
 from questions.models import Question, Topic
 from questions.services import needs_notification, question_notify, question_record_answer
 
@@ -73,7 +73,7 @@ class QuestionAdmin(HistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
+        folded = fold_words(search_term)
         if folded:
             queryset |= self.model.objects.filter(search_text__contains=folded)
         return queryset, duplicates

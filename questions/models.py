@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField, html_to_text
-from portal.text import fold
+from portal.text import fold_words
 
 # No 0/O, 1/I/L: the code is read out over the phone and typed back.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -70,10 +70,19 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status=Question.Status.PUBLISHED)
 
     def search(self, query):
+        """Questions holding every word of ``query`` as a whole word, accents and case
+        ignored: ``dat nong thon`` finds "đất ở nông thôn", ``an`` does not find "ăn" in
+        every "bản", "can", ... (the rule of the site search)."""
         qs = self
-        for word in fold(query).split()[:12]:
-            qs = qs.filter(search_text__contains=word)
+        for word in fold_words(query).split()[:12]:
+            qs = qs.filter(search_text__contains=f" {word} ")
         return qs
+
+
+def question_search_text(title, body, answer):
+    """The folded words of a question and its answer, space-padded (also used by migration
+    0003 that refills the column)."""
+    return fold_words(" ".join([title, body, html_to_text(answer)]))
 
 
 class Question(NFCModel):
@@ -189,7 +198,7 @@ class Question(NFCModel):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.search_text = fold(" ".join([self.title, self.body, html_to_text(self.answer)]))
+        self.search_text = question_search_text(self.title, self.body, self.answer)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -129,3 +129,19 @@ def test_csp_header_is_built_once_per_kind(client, make_user, monkeypatch):
         .split("script-src")[1]
         .split(";")[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "backend"),
+    [("", "console.EmailBackend"), ("smtp.example.gov.vn", "smtp.EmailBackend")],
+)
+def test_mail_goes_to_the_console_until_an_smtp_host_is_set(host, backend):
+    code = "import portal.settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean.update(DJANGO_DEBUG="1", EMAIL_HOST=host, EMAIL_PORT="465")
+    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
+    assert result.stdout.split() == [
+        f"django.core.mail.backends.{backend}",
+        *([host] if host else []),
+        "465",
+    ]

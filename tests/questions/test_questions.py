@@ -182,6 +182,10 @@ def test_search_ignores_accents_and_filters_by_field(client, topic):
                   title="Hồ sơ điện tử")  # fmt: skip
     html = client.get("/hoi-dap/", {"q": "DAT O NONG THON"}).content.decode()
     assert "Tách thửa" in html and "Hồ sơ điện tử" not in html
+    # Whole words, like the site search: "thu" is not "thửa", "ho" is not in "hồ" + "sơ".
+    assert [q.title for q in Question.objects.search("nop truc tuyen")] == ["Hồ sơ điện tử"]
+    assert not Question.objects.search("truc tuy").exists()
+    assert not Question.objects.search("ho s").exists()
     html = client.get("/hoi-dap/", {"linh-vuc": other.slug}).content.decode()
     assert "Hồ sơ điện tử" in html and ">Tách thửa<" not in html
     html = client.get("/hoi-dap/", {"linh-vuc": "khong-co", "q": "x" * 5000}).content.decode()
