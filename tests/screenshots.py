@@ -21,7 +21,7 @@ ELECTION = "/bau-cu/bau-cu-dbqh-khoa-xv-va-hdnd-cac-cap-nhiem-ky-2021-2026/"
 SEED = "/tin-tuc/tong-ket-chi-thi-45-ct-tw-lanh-dao-bau-cu-dbqh-khoa-xv-va-hdnd-cac-cap-2021-2026/"
 SHOTS = [
     # (file, path, width, full page)
-    ("home.png", "/", 1280, False),
+    ("home.png", "/", 1280, True),
     ("article-mobile.png", SEED, 390, False),
     ("article.png", SEED, 1280, True),
     ("search.png", "/tim-kiem/?q=BAU+CU", 1280, False),

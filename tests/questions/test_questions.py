@@ -412,3 +412,9 @@ def test_searching_is_rate_limited_browsing_is_not(client, settings):
         assert client.get("/hoi-dap/", {"q": "dat"}).status_code == 200
     assert client.get("/hoi-dap/", {"q": "dat"}).status_code == 429
     assert client.get("/hoi-dap/").status_code == 200
+
+
+def test_the_form_page_is_indexed_and_the_personal_pages_are_not(client, topic):
+    # Citizens find "gửi câu hỏi" through search engines; a reference look-up is personal.
+    assert "noindex" not in client.get(ASK).content.decode()
+    assert '<meta name="robots" content="noindex">' in client.get(STATUS).content.decode()
