@@ -437,6 +437,22 @@ if _POSTGRES:
         assert wsgi_get("/admin/", cookies=session)[0] == 200
         assert connection.connection is not kept
 
+    def test_postgresql_outage_still_serves_the_pages_in_the_cache(postgres_proxy, settings):
+        settings.PORTAL_PAGE_CACHE = True
+        article = factories.article(category=factories.category("Tin tức"))
+        status, _, cached = wsgi_get("/tin-tuc/")
+        assert status == 200 and article.title in cached
+        postgres_proxy.cut()
+        # The listener's connection breaks with Django's: the page is still served...
+        for _ in range(3):
+            status, _, body = wsgi_get("/tin-tuc/")
+            assert status == 200
+            assert body == cached
+        # ...while a page that was never cached needs the database.
+        assert wsgi_get(article.get_absolute_url())[0] == 503
+        postgres_proxy.restore()
+        assert wsgi_get(article.get_absolute_url())[0] == 200
+
 
 def test_a_form_sent_during_the_outage_is_said_to_be_unsaved(content, staff):
     client = Client()
