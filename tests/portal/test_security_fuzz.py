@@ -15,10 +15,14 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from organisation.models import IntroPage
+from questions.models import Question, Topic
 from tests import factories
+from tests.documents.conftest import attach_pdf, make_document, make_draft
 from tests.factories import election, make_decision
 
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))
@@ -105,6 +109,13 @@ def raw(value, invalid_escapes):
     return value if invalid_escapes else quote(value, safe="/")
 
 
+# Every query parameter a public view reads, and a tracking one.
+PARAMS = [
+    "q", "page", "trang", "nam", "utm_source", "authority", "form", "year", "type", "issuer",
+    "field", "status", "trang-thai", "linh-vuc", "tuan", "ma", "t",
+]  # fmt: skip
+
+
 @st.composite
 def requests(draw, template, known_slugs):
     def fill(match):
@@ -125,7 +136,7 @@ def requests(draw, template, known_slugs):
     params = draw(
         st.lists(
             st.tuples(
-                st.one_of(st.sampled_from(["q", "page", "trang", "nam", "utm_source"]), text),
+                st.one_of(st.sampled_from(PARAMS), text),
                 text,
                 st.booleans(),
             ),
@@ -166,7 +177,20 @@ def content(db, settings):
     article = factories.article(category=category)
     chosen = election()
     decision = make_decision()
-    return [category.slug, article.slug, chosen.slug, decision.slug, "khong-co"]
+    # Real records of the other sections, so their detail pages (and the open draft's comment
+    # form, question 1, an introduction page) are fuzzed too, not only their 404s.
+    document = make_document(number="42/2022/NĐ-CP")
+    attach_pdf(document)
+    draft = make_draft()
+    intro = IntroPage.objects.create(title_vi="Giới thiệu chung")
+    topic = Topic.objects.create(name="Đất đai")
+    Question.objects.create(
+        topic=topic, asker_name="A", asker_email="a@example.com", title="Tách thửa", body="Hỏi",
+        consent_at=timezone.now(),
+        status=Question.Status.PUBLISHED, answer="<p>Đáp</p>",
+    )  # fmt: skip
+    slugs = [document.slug, draft.slug, intro.slug, topic.slug]
+    return [category.slug, article.slug, chosen.slug, decision.slug, *slugs, "khong-co"]
 
 
 @pytest.mark.parametrize(("template", "name"), ROUTES, ids=[r[0] or "/" for r in ROUTES])
