@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection
 
 from articles import bench as articles_bench
@@ -540,3 +541,6 @@ def run(stdout):
         )
     )
     stdout.write(f"Results written to {out.relative_to(settings.BASE_DIR)}")
+    if load["errors"]:
+        # The reliability target: no error under the bounded load. The results stay written.
+        raise CommandError(f"the load test had {load['errors']} errors (target: zero)")
