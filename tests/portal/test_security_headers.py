@@ -1,11 +1,14 @@
 """Admin CSP only relaxed where the editor is, Permissions-Policy, staff sessions, axes admin."""
 
+import datetime
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
+from django.utils import timezone
 
 from tests import factories
 
@@ -74,6 +77,12 @@ def test_staff_sessions_end_at_browser_close_and_after_a_working_day(client, set
     assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
     assert client.session.get_expire_at_browser_close()
     assert settings.SESSION_COOKIE_AGE == 9 * 3600
+    assert client.get("/admin/").status_code == 200
+    # A working day later the server no longer knows the session, whatever the browser keeps.
+    later = timezone.now() + datetime.timedelta(hours=9, minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def settings_value(name, **env):
