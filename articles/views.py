@@ -73,6 +73,11 @@ def article_detail(request, slug):
         .filter(category_id=article.category_id)
         .exclude(pk=article.pk)[:4]
     )
+    # The documents that cite the article (the registry links them; a reverse relation, so
+    # the news app does not depend on the registry).
+    legal_documents = (
+        article.legal_documents.published().select_related("doc_type").order_by("-issued_on")
+    )
     return render(
         request,
         "articles/article_detail.html",
@@ -80,6 +85,7 @@ def article_detail(request, slug):
             "article": article,
             "photos": photos,
             "related": related,
+            "legal_documents": legal_documents,
             "is_preview": is_preview,
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         },

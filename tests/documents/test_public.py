@@ -147,6 +147,12 @@ def test_detail_shows_status_relations_and_links(client, document, article):
     html = client.get(document.get_absolute_url()).content.decode()
     assert "Thay thế:" in html and "43/2011/NĐ-CP" in html
     assert article.title in html
+    # And back: the article names the documents that cite it (published ones only).
+    hidden = make_document(number="7/2022/NĐ-CP", is_published=False)
+    hidden.articles.add(article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Văn bản liên quan" in html and document.get_absolute_url() in html
+    assert "7/2022/NĐ-CP" not in html
 
 
 def test_unpublished_and_future_documents_are_hidden(client):
