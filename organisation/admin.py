@@ -3,13 +3,15 @@ from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
 from organisation.models import AgencyLink, IntroPage, Official, SiteContact, Unit
+from portal.admin_display import name_column
+from portal.admin_history import HistoryAdmin
 
 # Addresses typed without a scheme are read as https (Django 6's default).
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(IntroPage)
-class IntroPageAdmin(TranslationAdmin):
+class IntroPageAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ["title", "parent", "order", "is_published", "updated_at"]
     list_filter = ["is_published"]
     list_editable = ["order"]
@@ -26,7 +28,7 @@ class OfficialInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(TranslationAdmin):
+class UnitAdmin(HistoryAdmin, TranslationAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = ["name", "kind", "parent", "head_name", "phone", "order"]
     list_filter = ["kind"]
@@ -37,8 +39,8 @@ class UnitAdmin(TranslationAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(TranslationAdmin):
-    list_display = ["name", "position", "unit", "phone", "email"]
+class OfficialAdmin(HistoryAdmin, TranslationAdmin):
+    list_display = [name_column(Official, "name"), "position", "unit", "phone", "email"]
     list_select_related = ["unit"]
     list_filter = ["unit"]
     search_fields = ["name", "position_vi", "position_en", "unit__name_vi"]
@@ -46,7 +48,7 @@ class OfficialAdmin(TranslationAdmin):
 
 
 @admin.register(SiteContact)
-class SiteContactAdmin(TranslationAdmin):
+class SiteContactAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ["agency_name", "phone", "hotline", "email", "updated_at"]
 
     def has_add_permission(self, request):
@@ -58,7 +60,7 @@ class SiteContactAdmin(TranslationAdmin):
 
 
 @admin.register(AgencyLink)
-class AgencyLinkAdmin(TranslationAdmin):
+class AgencyLinkAdmin(HistoryAdmin, TranslationAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = ["name", "url", "order"]
     list_editable = ["order"]

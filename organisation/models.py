@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import NFCModel, save_with_unique_slug
 from portal.richtext import RichTextField
+from portal.text import SORT_KEY_MAX_LENGTH, name_sort_key
 
 
 class TranslatedModel(NFCModel):
@@ -177,6 +178,9 @@ class Official(TranslatedModel):
     phone = models.CharField(_("điện thoại"), max_length=60, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    sort_key = models.CharField(
+        max_length=SORT_KEY_MAX_LENGTH, editable=False, db_index=True, default=""
+    )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
 
     class Meta:
@@ -186,6 +190,11 @@ class Official(TranslatedModel):
 
     def __str__(self):
         return f"{self.name} – {self.position}"
+
+    def save(self, *args, **kwargs):
+        # The admin's name column sorts by this key: Vietnamese name order, given name first.
+        self.sort_key = name_sort_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class SiteContact(TranslatedModel):

@@ -11,6 +11,7 @@ ROLES = {
         for action in ("view", "add", "change", "delete")
         if not (model == "sitecontact" and action == "delete")
     ]
+    + [f"organisation.view_historical{model}" for model in _MODELS]
     # Inline images in the introduction pages come from the image library.
     + ["articles.view_image", "articles.add_image"],
 }

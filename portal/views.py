@@ -7,17 +7,21 @@ from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.static import serve
 
 from articles.models import Article
 from documents.services import home_block_context as documents_home_block
 from organisation.services import home_block_context as organisation_home_block
+from organisation.services import intro_tree, lang_of
 from portal import menu
 from portal.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from portal.pagecache import vary_on_params
 from questions.services import home_block_context as questions_home_block
+from questions.services import topics_with_counts
 from schedule.services import home_block_context as schedule_home_block
 
 
@@ -85,9 +89,46 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html"))
 
 
+def _intro_links(pages):
+    return [
+        menu.Link(
+            page.title,
+            page.get_absolute_url(),
+            _intro_links(page.tree_children),
+            lang=lang_of(page, "title"),
+        )
+        for page in pages
+    ]
+
+
+def _topic_links(topics):
+    url = reverse("questions:list")
+    return [
+        # Topic names have no English version.
+        menu.Link(topic.name, f"{url}?{urlencode({'linh-vuc': topic.slug})}", lang="vi")
+        for topic in topics
+    ]
+
+
+def _attach(links, url, children):
+    """Give ``children`` to the entry linking to ``url`` that has none of its own: a section's
+    first entry ("Giới thiệu chung" under "Giới thiệu"), not the section heading itself."""
+    for link in links:
+        if link.url == url and not link.children:
+            link.children = children
+            return True
+        if _attach(link.children, url, children):
+            return True
+    return False
+
+
 def sitemap_page(request):
-    """*Sơ đồ cổng*: every section and category, from the menu's one definition."""
-    return render(request, "portal/sitemap.html", {"sections": menu.site_map()})
+    """*Sơ đồ cổng*: every section and category, from the menu's one definition, with the
+    introduction pages and the question topics under their sections (one query each)."""
+    sections = menu.site_map()  # fresh links: adding children changes no cached menu
+    _attach(sections, reverse("organisation:intro"), _intro_links(intro_tree()))
+    _attach(sections, reverse("questions:list"), _topic_links(topics_with_counts()))
+    return render(request, "portal/sitemap.html", {"sections": sections})
 
 
 # Uploaded images get a fresh random name each (portal/images.py) and are never rewritten, so

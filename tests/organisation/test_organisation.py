@@ -290,6 +290,21 @@ def test_footer_data_costs_nothing_once_cached(client, django_assert_num_queries
     assert "site-footer" in html or "<footer" in html
 
 
+def test_english_footer_marks_the_vietnamese_fallback_only(client):
+    make_contact(agency_name_en="Provincial People's Committee")
+    AgencyLink.objects.create(name_vi="Chính phủ", name_en="Government", url="https://chinhphu.vn/")
+    AgencyLink.objects.create(name_vi="Bộ Nội vụ", url="https://moha.gov.vn/")
+    html = client.get("/en/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert '<p class="footer-name" lang="en">Provincial People&#x27;s Committee</p>' in footer
+    assert '<span lang="vi">Số 1 đường Trần Phú</span>' in footer  # no English address
+    assert 'rel="external noopener" lang="en">Government</a>' in footer
+    assert 'rel="external noopener" lang="vi">Bộ Nội vụ</a>' in footer
+    html = client.get("/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert 'rel="external noopener" lang="vi">Chính phủ</a>' in footer
+
+
 # --- admin and roles ------------------------------------------------------------------------
 
 
@@ -379,3 +394,118 @@ def test_admin_requires_the_vietnamese_text_only(client, make_user):
     assert client.post(reverse("admin:organisation_agencylink_add"), data).status_code == 302
     link = AgencyLink.objects.get()
     assert (link.name_vi, link.name_en) == ("Bộ Nội vụ", None)
+
+
+# --- change history -------------------------------------------------------------------------
+
+
+def history_objects():
+    unit = Unit.objects.create(name_vi="Văn phòng")
+    return {
+        "intropage": IntroPage.objects.create(title_vi="Giới thiệu chung"),
+        "unit": unit,
+        "official": Official.objects.create(name="Trần Thị B", position_vi="Chánh", unit=unit),
+        "sitecontact": make_contact(),
+        "agencylink": AgencyLink.objects.create(name_vi="Chính phủ", url="https://chinhphu.vn/"),
+    }
+
+
+def test_every_model_keeps_its_history_in_both_languages():
+    objects = history_objects()
+    for obj in objects.values():
+        assert obj.history.count() == 1
+    link = objects["agencylink"]
+    link.name_en = "Government"
+    link.save()
+    record = link.history.first()
+    assert (record.history_type, record.name_vi, record.name_en) == ("~", "Chính phủ", "Government")
+    assert record.prev_record.name_en is None
+    assert [change.field for change in record.diff_against(record.prev_record).changes] == [
+        "name_en"
+    ]
+
+
+@pytest.mark.parametrize("model", ["intropage", "unit", "official", "sitecontact", "agencylink"])
+def test_history_pages_permission_ladder(client, make_user, model):
+    obj = history_objects()[model]
+    url = reverse(f"admin:organisation_{model}_history", args=[obj.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(make_user("writer", groups=["Biên tập viên"]))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("org", groups=[EDITORS]))
+    assert client.get(url).status_code == 200
+
+
+def test_editors_may_read_the_history_models():
+    from django.contrib.auth.models import Group
+
+    names = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
+    for model in ["intropage", "unit", "official", "sitecontact", "agencylink"]:
+        assert f"view_historical{model}" in names
+
+
+def test_admin_change_of_the_english_name_is_in_the_history_in_vietnamese(client, make_user):
+    link = AgencyLink.objects.create(name_vi="Chính phủ", url="https://chinhphu.vn/")
+    user = make_user("org", groups=[EDITORS])
+    client.force_login(user)
+    data = {"name_vi": "Chính phủ", "name_en": "Government", "url": "https://chinhphu.vn/"}
+    data["order"] = "0"
+    response = client.post(reverse("admin:organisation_agencylink_change", args=[link.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = link.history.first()
+    assert (record.name_vi, record.name_en, record.history_user) == (
+        "Chính phủ",
+        "Government",
+        user,
+    )
+    url = reverse("admin:organisation_agencylink_history", args=[link.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Lịch sử thay đổi" in html and "Government" in html
+    assert "Change history" not in html and "Changed by" not in html
+    revert = reverse(
+        "admin:organisation_agencylink_simple_history", args=[link.pk, record.prev_record.pk]
+    )
+    html = client.get(revert).content.decode()
+    assert 'name="name_en"' in html and 'value="Government"' not in html  # the older version
+    # Reading the history is not reverting it: a view-only user's POST is refused.
+    viewer = make_user("viewer", groups=[])
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(Permission.objects.get(codename="view_agencylink"))
+    client.force_login(viewer)
+    assert client.post(revert, {}).status_code == 403
+    assert link.history.count() == 2
+
+
+# --- Vietnamese name order ------------------------------------------------------------------
+
+NAMES = ["Lê Thị Thủy", "Trương Quốc Huy", "Đinh Thị Lụa"]
+VIETNAMESE_ORDER = ["Trương Quốc Huy", "Đinh Thị Lụa", "Lê Thị Thủy"]
+
+
+def test_officials_name_column_sorts_in_vietnamese_name_order(client, make_user):
+    unit = Unit.objects.create(name_vi="Văn phòng")
+    for name in NAMES:
+        Official.objects.create(name=name, position_vi="Chuyên viên", unit=unit)
+    client.force_login(make_user("org", groups=[EDITORS]))
+    url = reverse("admin:organisation_official_changelist")
+    names = [o.name for o in client.get(url, {"o": "1"}).context["cl"].result_list]
+    assert names == VIETNAMESE_ORDER
+    names = [o.name for o in client.get(url, {"o": "-1"}).context["cl"].result_list]
+    assert names == VIETNAMESE_ORDER[::-1]
+
+
+def test_sort_key_migration_fills_existing_officials():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from portal.text import name_sort_key
+
+    unit = Unit.objects.create(name_vi="Văn phòng")
+    official = Official.objects.create(name="Đinh Thị Lụa", position_vi="Chánh", unit=unit)
+    Official.objects.filter(pk=official.pk).update(sort_key="")
+    migration = import_module("organisation.migrations.0002_history_and_official_sort_key")
+    migration.fill_sort_keys(apps, None)
+    official.refresh_from_db()
+    assert official.sort_key == name_sort_key("Đinh Thị Lụa") != ""
