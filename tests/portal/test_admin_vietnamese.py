@@ -74,6 +74,32 @@ ENGLISH = [
     "Unknown",
     "Yes",
     "No",
+    # The log-in, log-out and password pages, imports and form errors.
+    "Log in again",
+    "Log in",
+    "Logged out",
+    "Thanks",
+    "Username",
+    "Password",
+    "Old password",
+    "New password",
+    "Password change",
+    "Change password",
+    "Password confirmation",
+    "This password",
+    "This field is required",
+    "Please enter",
+    "No file was submitted",
+    "Import",
+    "Upload",
+    "Preview",
+    "Confirm",
+    "Cancel",
+    "Download",
+    "Browse",
+    "Error",
+    "Submit",
+    "Close",
 ]
 _PATTERN = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w-])")
 _VISIBLE_ATTRS = {"value", "title", "placeholder", "aria-label", "alt"}
@@ -174,6 +200,9 @@ def test_the_checker_sees_english_the_user_sees_and_only_that():
         {"Skip to", "Please correct", "Show counts", "Search", "TOTP device", "Can add",
          "Forbidden"}
     )  # fmt: skip
+    logged_out = "<p>Thanks for spending some quality time with the web site today.</p>" \
+        '<a href="/admin/">Log in again</a><li>This field is required.</li>'  # fmt: skip
+    assert english_in(logged_out) == ["Log in again", "Thanks", "This field is required"]
     typed = '<script>var Search = 1;</script><input type="text" value="History"><p>Đã lưu</p>'
     assert english_in(typed) == []
 
@@ -226,3 +255,117 @@ def test_admin_javascript_catalogue_is_vietnamese(client, make_user):
     assert catalog["Sunday"] == "Chủ nhật"
     assert catalog["Choose all %s"] == "Chọn tất cả %s"
     assert catalog["abbrev. day Monday\x04Mon"] == "T2"
+
+
+# --- the admin's own pages beyond the model pages ----------------------------------------
+
+
+def _check(found, label, response):
+    """Record the English in an HTML ``response`` under ``label`` (files are not pages)."""
+    assert response.status_code in (200, 403, 404), (label, response.status_code)
+    if "html" not in response.get("Content-Type", ""):
+        return
+    english = english_in(response.content.decode())
+    if english:
+        found[label] = english
+
+
+def _posted_empty(response):
+    """An add form sent with nothing filled in: only the inlines' management forms."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        for bound_field in inline.formset.management_form:
+            data[bound_field.html_name] = str(bound_field.value())
+    return data
+
+
+@pytest.fixture
+def import_targets(db):
+    from documents.models import DocumentType, Field, Issuer
+    from tests import factories as h
+
+    election = h.election()
+    h.unit(h.contest(election), number=1)
+    DocumentType.objects.create(name="Quyết định")
+    DocumentType.objects.create(name="Kế hoạch")
+    Issuer.objects.create(name="Ủy ban nhân dân tỉnh", short_name="UBND tỉnh")
+    Field.objects.create(name="Giáo dục và đào tạo")
+    return {"election": election, "decision": factories.make_decision()}
+
+
+def test_every_custom_admin_page_is_in_vietnamese(client, make_user, import_targets):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.models import ExportJob
+    from tests.awards.test_import import GOOD_CSV
+    from tests.documents.test_import import GOOD, _csv, _header
+    from tests.elections.test_import import GOOD_ROWS, csv_bytes
+
+    found = {}
+    # Log-in: the form, then a wrong password.
+    _check(found, "login", client.get(reverse("admin:login")))
+    bad_login = {"username": "quantri", "password": "sai-mat-khau"}
+    _check(found, "login posted wrong", client.post(reverse("admin:login"), bad_login))
+    _check(found, "login posted empty", client.post(reverse("admin:login"), {}))
+
+    user = make_user("quantri", superuser=True)
+    client.force_login(user)
+    # Password change: the form, posted empty, posted wrong, and done.
+    url = reverse("admin:password_change")
+    _check(found, "password change", client.get(url))
+    _check(found, "password change posted empty", client.post(url, {}))
+    wrong = {"old_password": "x", "new_password1": "a", "new_password2": "b"}
+    _check(found, "password change posted wrong", client.post(url, wrong))
+    weak = {"old_password": "x", "new_password1": "12", "new_password2": "12"}
+    _check(found, "password change too weak", client.post(url, weak))
+    _check(found, "password change done", client.get(reverse("admin:password_change_done")))
+
+    # Every add form sent empty shows its error messages.
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        url = reverse("admin:{}_{}_add".format(*info))
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        _check(found, f"{url} posted empty", client.post(url, _posted_empty(page)))
+
+    # Imports: the upload form, sent without a file, a bad file (its errors), a good one
+    # (its preview).
+    election, decision = import_targets["election"], import_targets["decision"]
+    imports = [
+        (reverse("admin:elections_pollingarea_import"), {"election": election.pk},
+         ("bb.csv", csv_bytes(GOOD_ROWS)), ("bb.csv", b"STT,Sai\r\n1,2\r\n")),
+        (reverse("admin:awards_decision_import", args=[decision.pk]), {},
+         ("ds.csv", GOOD_CSV.encode()), ("ds.csv", "STT,Loại,Tên\r\n1,Sai,Ai đó\r\n".encode())),
+        (reverse("admin:documents_document_import"), {},
+         ("danh-sach.csv", _csv(_header(), *GOOD).read()), ("van-ban.xlsx", b"not a workbook")),
+    ]  # fmt: skip
+    for url, fields, good, bad in imports:
+        _check(found, f"{url} form", client.get(url))
+        _check(found, f"{url} without a file", client.post(url, fields))
+        response = client.post(url, {**fields, "file": SimpleUploadedFile(*bad)})
+        assert "token" not in response.context or not response.context["token"], url
+        _check(found, f"{url} bad file", response)
+        response = client.post(url, {**fields, "file": SimpleUploadedFile(*good)})
+        assert response.context["token"], url
+        _check(found, f"{url} preview", response)
+        _check(found, f"{url} forged token", client.post(url, {"token": "x" * 20}))
+
+    # The export's progress page in each state, and a job that is not there.
+    for status in ExportJob.Status.values:
+        job = ExportJob.objects.create(user=user, format="csv", file_name="khen-thuong.csv",
+                                       status=status, total_rows=10, error="")  # fmt: skip
+        _check(found, f"export job {status}", client.get(reverse("admin:awards_export_job",
+                                                                 args=[job.pk])))  # fmt: skip
+    _check(found, "export job missing", client.get(reverse("admin:awards_export_job", args=[0])))
+    _check(found, "export", client.get(reverse("admin:awards_export"), {"format": "csv"}))
+
+    # The editor's image browser and the two-factor device's set-up page.
+    _check(found, "image browse", client.get(reverse("admin:articles_image_browse")))
+    device = TOTPDevice.objects.create(user=user, name="Điện thoại")
+    _check(found, "totp config",
+           client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])))  # fmt: skip
+
+    # Log-out last: the page that says goodbye.
+    _check(found, "logout", client.post(reverse("admin:logout")))
+    assert found == {}
