@@ -1,5 +1,15 @@
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+class _ContextHelper(HistoricalRecordContextHelper):
+    """An empty value reads as empty in the list of changes, not as "None" (an English field
+    never filled in, an optional date)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return "" if value is None else value
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -14,3 +24,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _ContextHelper(self.model, historical_record)

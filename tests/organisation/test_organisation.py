@@ -509,3 +509,14 @@ def test_sort_key_migration_fills_existing_officials():
     migration.fill_sort_keys(apps, None)
     official.refresh_from_db()
     assert official.sort_key == name_sort_key("Đinh Thị Lụa") != ""
+
+
+def test_history_page_shows_an_empty_value_as_empty_not_none(client, make_user):
+    link = history_objects()["agencylink"]
+    link.name_en = "Government"
+    link.save()
+    client.force_login(make_user("org", groups=[EDITORS]))
+    html = client.get(reverse("admin:organisation_agencylink_history", args=[link.pk])).content
+    text = re.sub(r"\s+", " ", html.decode())
+    assert "&nbsp;&rarr;&nbsp;&nbsp;Government" in text
+    assert "None" not in text
