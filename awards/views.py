@@ -18,9 +18,11 @@ from awards.models import Authority, AwardForm, Decision, ExportLog, Recipient
 from awards.services import Reconciliation, awards_totals
 from portal.pagecache import cached_by_generation, lazy_context, vary_on_params
 from portal.pagination import lazy_page, page_number
+from portal.ratelimit import hit, too_many_requests
 from portal.text import nfc
 
 PER_PAGE = 20
+SEARCH_RATE = "60/m"  # searches per client address (scope "awards-search")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,6 +43,13 @@ def _filter_choices():
 
 @vary_on_params("authority", "form", "year", "q", page=page_number)
 def decision_list(request):
+    query = nfc(request.GET.get("q", ""))[:100].strip()
+    if query:
+        # Searching is the costly part of the list: limited per address like the site search
+        # (a cached result page is served by the page cache before this is counted).
+        retry_after = hit(request, scope="awards-search", rate=SEARCH_RATE)
+        if retry_after is not None:
+            return too_many_requests(request, retry_after)
     authorities, forms, years = cached_by_generation(
         "awards:filter-choices", _filter_choices, request=request
     )
@@ -48,7 +57,7 @@ def decision_list(request):
         "authority": _choice(request, "authority", {a.slug for a in authorities}),
         "form": _choice(request, "form", {f.slug for f in forms}),
         "year": _choice(request, "year", {str(y) for y in years}),
-        "q": nfc(request.GET.get("q", ""))[:100].strip(),
+        "q": query,
     }
     decisions = Decision.objects.all()
     if selected["q"]:

@@ -227,7 +227,18 @@ class SiteContact(TranslatedModel):
     class Meta:
         verbose_name = _("thông tin liên hệ của cổng")
         verbose_name_plural = _("thông tin liên hệ của cổng")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="sitecontact_singleton")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="sitecontact_singleton",
+                violation_error_message=_(
+                    "Cổng chỉ có một bản thông tin liên hệ: hãy sửa bản đã có thay vì thêm mới."
+                ),
+            )
+        ]
+
+    # The one record has no field of its own for this rule: shown beside the agency's name.
+    constraint_fields = {"sitecontact_singleton": "agency_name"}
 
     def __str__(self):
         return self.agency_name

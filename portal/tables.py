@@ -14,8 +14,9 @@ built to exhaust the server. So this module:
   a dict) and lets a single ``<v>`` grow without limit, which is how a 1 MB file held 2.6 GB
   of memory. Before parsing, the zip directory is checked (number of parts, uncompressed
   sizes, compression ratio); while parsing (expat, fed in small chunks), cell length, rows,
-  columns, cells and a deadline are checked, so memory and time stay bounded whatever the
-  file says about itself.
+  columns, cells, the size of one XML token and a deadline are checked, and everything kept
+  (shared strings, rows, their values) is counted against one memory budget, so memory and
+  time stay bounded whatever the file says about itself.
 
 Every refusal is a :class:`TableError` whose message is Vietnamese and meant for staff.
 """
@@ -25,6 +26,7 @@ import csv
 import io
 import re
 import struct
+import sys
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -70,7 +72,12 @@ class Limits:
     max_rows: int = 20_000
     max_columns: int = 100
     max_cells: int = 500_000
-    max_cell_chars: int = 32_767  # Excel's own limit for one cell
+    max_cell_chars: int = 10_000
+    # What the reader keeps in memory (shared strings, rows and their values, as Python
+    # stores them: 1, 2 or 4 bytes a character plus each object's overhead), estimated as it
+    # reads. Uncompressed text alone is no measure: 48 MB of emoji is 48 MB of Python strings,
+    # 12 MB of one-digit shared strings is 35 MB. A 20,000-row tally file keeps about 10 MB.
+    max_kept_bytes: int = 32 * 1024 * 1024
     max_seconds: float = 4.0
     # XLSX only, checked on the zip directory before anything is inflated.
     max_parts: int = 1_000
@@ -79,6 +86,10 @@ class Limits:
     max_ratio: int = 100  # XML compresses 5-20x; a bomb, 1000x and more
     max_shared_strings: int = 500_000
     max_styles: int = 64_000  # Excel's own limit for cell formats
+    # expat holds one token (a tag with its attributes, a comment) whole until it ends, and
+    # rescans it with every chunk: a tag of 40 MB is memory and quadratic time. Real tags are
+    # a few hundred bytes; text between tags is read as it streams and is not a token.
+    max_token_bytes: int = 1024 * 1024
 
 
 @dataclass
@@ -184,6 +195,16 @@ def _too_many_cells(limits):
     )
 
 
+def _too_much_data(limits):
+    return TableError(
+        _(
+            "Tệp có quá nhiều dữ liệu để đọc một lần (quá %(size)s khi giải nén vào bộ nhớ). Hãy "
+            "chia nhỏ tệp hoặc bỏ các cột, các ô không cần nhập."
+        )
+        % {"size": _size(limits.max_kept_bytes)}
+    )
+
+
 def _cell_too_long(limits, line):
     return TableError(
         _("Một ô ở dòng %(line)s dài quá %(max)s ký tự.")
@@ -191,13 +212,26 @@ def _cell_too_long(limits, line):
     )
 
 
+# What keeping one more row costs besides its list: the (line, cells) tuple, the line number
+# and the slot in the list of rows.
+_ROW_OVERHEAD = sys.getsizeof((0, [])) + sys.getsizeof(10**6) + 8
+
+
 class _Budget:
-    """Counts non-empty rows and cells as they are read, across both formats."""
+    """Counts non-empty rows and cells as they are read, across both formats, and the bytes
+    of everything kept (:attr:`Limits.max_kept_bytes`)."""
 
     def __init__(self, limits):
         self.limits = limits
         self.rows = 0
         self.cells = 0
+        self.kept = 0
+
+    def keep(self, size):
+        """Count ``size`` more bytes kept in memory."""
+        self.kept += size
+        if self.kept > self.limits.max_kept_bytes:
+            raise _too_much_data(self.limits)
 
     def take(self, cells):
         """Count one row; ``cells`` is its list of values. Returns whether it has data."""
@@ -274,44 +308,72 @@ def _table(raw, columns, limits):
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _decode(content):
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise TableError(_("Không đọc được tệp CSV (UTF-16).")) from exc
-    if b"\x00" in content[:4096]:
-        raise TableError(
-            _(
-                "Tệp chứa ký tự không hợp lệ: không phải tệp CSV dạng chữ. Hãy lưu lại thành "
-                "“CSV UTF-8”."
-            )
-        )
+def _decodes(content, encoding):
+    """Whether all of ``content`` decodes, checked a megabyte at a time: the whole text is
+    never held (5 MB with one emoji is a 20 MB string)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(content)
     try:
-        return content.decode("utf-8-sig")
+        for start in range(0, len(view), 1024 * 1024):
+            decoder.decode(view[start : start + 1024 * 1024])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1258")
-    except UnicodeDecodeError as exc:
-        raise TableError(
-            _("Không nhận ra bảng mã của tệp CSV. Trong Excel hãy lưu thành “CSV UTF-8”.")
-        ) from exc
+        return False
+    return True
+
+
+def _not_text():
+    return TableError(
+        _(
+            "Tệp chứa ký tự không hợp lệ: không phải tệp CSV dạng chữ. Hãy lưu lại thành "
+            "“CSV UTF-8”."
+        )
+    )
+
+
+def _encoding(content):
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if not _decodes(content, "utf-16"):
+            raise TableError(_("Không đọc được tệp CSV (UTF-16)."))
+        return "utf-16"
+    if b"\x00" in content[:4096]:
+        raise _not_text()
+    for encoding in ("utf-8-sig", "cp1258"):
+        if _decodes(content, encoding):
+            return encoding
+    message = _("Không nhận ra bảng mã của tệp CSV. Trong Excel hãy lưu thành “CSV UTF-8”.")
+    raise TableError(message)
+
+
+# A CSV line longer than this (a row of 100 long cells) is not a table a person made.
+MAX_LINE_CHARS = 256 * 1024
+
+
+def _lines(content, encoding):
+    """The lines of the file, decoded and in NFC, one at a time (ends kept, any of CR, LF
+    and CRLF, as ``csv`` wants them)."""
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise TableError(
+                _("Tệp CSV có một dòng dài quá %(max)s ký tự.")
+                % {"max": f"{MAX_LINE_CHARS:,}".replace(",", ".")}
+            )
+        if "\x00" in line:
+            raise _not_text()
+        # A line break is never inside a combining sequence: NFC line by line is NFC.
+        yield nfc(line)
 
 
 def _csv_rows(content, limits, deadline, columns):
-    text = nfc(_decode(content))
-    if "\x00" in text:
-        raise TableError(
-            _(
-                "Tệp chứa ký tự không hợp lệ: không phải tệp CSV dạng chữ. Hãy lưu lại thành "
-                "“CSV UTF-8”."
-            )
-        )
-    separator = _separator(text, columns)
+    encoding = _encoding(content)
+    # The first lines are enough to choose the separator (a character cut in two at the end
+    # of the sample waits for bytes that never come: not an error).
+    sample = codecs.getincrementaldecoder(encoding)().decode(content[:65536])
+    separator = _separator(nfc(sample[:16384]), columns)
     budget = _Budget(limits)
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    reader = csv.reader(_lines(content, encoding), delimiter=separator)
     try:
         for line, cells in enumerate(reader, start=1):
             if line % _TICK == 0:
@@ -323,19 +385,20 @@ def _csv_rows(content, limits, deadline, columns):
             if any(len(cell) > limits.max_cell_chars for cell in cells):
                 raise _cell_too_long(limits, line)
             if budget.take([cell.strip() for cell in cells]):
+                size = sys.getsizeof(cells) + sum(map(sys.getsizeof, cells))
+                budget.keep(_ROW_OVERHEAD + size)
                 rows.append((line, cells))
     except csv.Error as exc:
         raise TableError(_("Tệp CSV không đúng định dạng (%(error)s).") % {"error": exc}) from exc
     return rows
 
 
-def _separator(text, columns):
+def _separator(sample, columns):
     """The separator that turns one of the first lines into the most known column headers.
 
     Excel writes ``;`` in Vietnamese locales and tabs in "Unicode Text"; a title line full of
     commas must not win over the header, so the header decides, and the count breaks ties.
     """
-    sample = text[:16384]
     best, best_score = ",", (-1, -1)
     for separator in SEPARATORS:
         found = 0
@@ -422,6 +485,7 @@ class _XlsxReader:
         if uncompressed > limits.max_uncompressed:
             raise _bomb()
         self.names = {info.filename for info in infos}
+        self.budget = _Budget(limits)  # shared strings and rows share one memory budget
 
     # Parts are streamed through expat in chunks; the handlers see every element.
     def _parse(self, name, start, end=None, text=None):
@@ -446,6 +510,9 @@ class _XlsxReader:
                         raise _bomb()
                     self.deadline.check()
                     parser.Parse(chunk, False)
+                    # What expat holds unparsed: the token it has not seen the end of.
+                    if read - parser.CurrentByteIndex > self.limits.max_token_bytes:
+                        raise _bomb()
                 parser.Parse(b"", True)
         # zipfile raises RuntimeError for an encrypted part and NotImplementedError for an
         # unsupported compression (Deflate64): both are files we cannot read, not bugs.
@@ -534,7 +601,10 @@ class _XlsxReader:
             elif local == "rPh":
                 state["phonetic"] -= 1
             elif local == "si":
-                strings.append(nfc("".join(state["parts"])))
+                value = nfc("".join(state["parts"]))
+                state["parts"] = []
+                self.budget.keep(sys.getsizeof(value) + 8)
+                strings.append(value)
                 state["in_si"] = False
                 if len(strings) > limits.max_shared_strings:
                     raise _too_many_cells(limits)
@@ -614,7 +684,7 @@ class _SheetParser:
         self.shared = shared
         self.dates = dates
         self.epoch_1904 = epoch_1904
-        self.budget = _Budget(reader.limits)
+        self.budget = reader.budget
         self.out = []
         self.events = 0
         self.line = 0
@@ -626,6 +696,7 @@ class _SheetParser:
         self.inline = False
         self.phonetic = 0
         self.next_column = 0
+        self.row_kept = 0  # bytes of this row's values that are not shared strings
 
     def read(self, name):
         self.reader._parse(name, self.start, self.end, self.text)
@@ -641,6 +712,7 @@ class _SheetParser:
             self.line = int(number) if number.isdigit() else self.line + 1
             self.cells = {}
             self.next_column = 0
+            self.row_kept = 0
         elif local == "c" and self.cells is not None:
             column = _column_index(attrs.get("r"))
             if column is None:
@@ -676,9 +748,12 @@ class _SheetParser:
             column, kind, style = self.cell
             self.cell = None
             value = self._value(kind, style, "".join(self.parts))
+            self.parts = []
             if value not in ("", None):
                 if column >= self.limits.max_columns:
                     raise _too_many_columns(self.limits)
+                if kind != "s":  # a shared string is counted once, when it was read
+                    self.row_kept += sys.getsizeof(value)
                 self.cells[column] = value
         elif local == "row" and self.cells is not None:
             cells = [""] * (max(self.cells) + 1 if self.cells else 0)
@@ -686,6 +761,7 @@ class _SheetParser:
                 cells[column] = value
             self.cells = None
             if self.budget.take(cells):
+                self.budget.keep(_ROW_OVERHEAD + sys.getsizeof(cells) + self.row_kept)
                 self.out.append((self.line, cells))
 
     def _value(self, kind, style, raw):

@@ -169,3 +169,24 @@ def test_admin_decision_search_finds_a_number_written_inside_words(client, make_
     client.force_login(make_user("canbo", groups=["Cán bộ thi đua khen thưởng"]))
     response = client.get("/admin/awards/decision/", {"q": "quyết định 15-QĐ/UBND"})
     assert list(response.context["cl"].result_list) == [hit]
+
+
+def test_searching_decisions_is_rate_limited_browsing_is_not(client, settings):
+    make_decision(number="1436/QĐ-UBND")
+    settings.PORTAL_RATELIMITS = {"awards-search": "3/m"}
+    # Different words each time: an identical search would be a page-cache hit, never counted.
+    for q in ("1436", "khen", "bầu cử"):
+        assert client.get("/khen-thuong/", {"q": q}).status_code == 200
+    response = client.get("/khen-thuong/", {"q": "tỉnh"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and not response.cookies
+    # Browsing and filtering the list are not searches: never limited.
+    for page in range(1, 6):
+        assert client.get("/khen-thuong/", {"page": page}).status_code == 200
+    assert client.get("/khen-thuong/", {"year": "2021"}).status_code == 200
+    # Another address still searches; the default rate is generous enough for a person.
+    assert client.get("/khen-thuong/", {"q": "x"}, REMOTE_ADDR="198.51.100.7").status_code == 200
+    settings.PORTAL_RATELIMITS = {}
+    assert client.get("/khen-thuong/", {"q": "y"}).status_code == 200

@@ -33,22 +33,11 @@ APPS = [
     if Path(config.path).is_relative_to(settings.BASE_DIR)
     and not Path(config.path).is_relative_to(settings.BASE_DIR / ".venv")
 ]
-# Reported to organisation/models.py's owner: the singleton's check has Django's default
-# message and no field. Staff cannot break it (the admin never asks for an id), but it should
-# still speak Vietnamese. Remove this once it does: strict, so the fix is noticed.
-NOT_YET = {
-    "sitecontact_singleton": "organisation/models.py: SiteContact's check needs a message",
-}
-
-
 def _constraints():
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
             for constraint in model._meta.constraints:
-                marks = []
-                if constraint.name in NOT_YET:
-                    marks = [pytest.mark.xfail(reason=NOT_YET[constraint.name], strict=True)]
-                yield pytest.param(model, constraint, id=constraint.name, marks=marks)
+                yield pytest.param(model, constraint, id=constraint.name)
 
 
 def test_every_app_with_constraints_is_walked():

@@ -2,7 +2,8 @@
 
 The bombs are built here, byte by byte, the way an attacker would: a deflate stream can repeat
 one compressed block, so a 1 MB upload inflates to 1 GB without this test ever holding 1 GB.
-Every file under the size cap must be refused or read with < 100 MB of memory and in < 5 s.
+Every file under the size cap must be refused or read with < 100 MB of memory and in < 5 s
+(asserted here: < 60 MB of Python allocations; real memory in test_import_bombs.py).
 """
 
 import codecs
@@ -136,7 +137,7 @@ def measured(content, *, filename="bomb.xlsx", limits=None):
 
 
 def assert_bounded(outcome, peak, elapsed, refused=True):
-    assert peak < 100 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
+    assert peak < 60 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"  # issue 8: 100 MB, with room
     assert elapsed < 5, f"{elapsed:.1f} s"
     if refused:
         assert isinstance(outcome, TableError), outcome
