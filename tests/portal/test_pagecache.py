@@ -273,6 +273,22 @@ def test_a_scheduled_document_and_draft_keep_time_and_no_page_outlives_midnight(
     assert pagecache._compute_next_change(late.timestamp()) == late.timestamp() + 2
 
 
+def test_a_consultation_closes_on_the_cached_list_on_time(client, page_cache):
+    from tests.documents.conftest import make_draft
+
+    start = timezone.now()
+    make_draft(title="Dự thảo sắp đóng", closes_at=start + timedelta(seconds=2))
+    response = client.get("/van-ban/du-thao/?trang-thai=open")
+    assert "Dự thảo sắp đóng" in response.content.decode()
+    assert int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 2
+    time.sleep(max(0, (start + timedelta(seconds=2.05) - timezone.now()).total_seconds()))
+    assert (
+        "Dự thảo sắp đóng" not in client.get("/van-ban/du-thao/?trang-thai=open").content.decode()
+    )
+    closed = client.get("/van-ban/du-thao/?trang-thai=closed").content.decode()
+    assert "Dự thảo sắp đóng" in closed
+
+
 def test_staff_never_get_cached_pages_and_never_fill_the_cache(
     client, page_cache, category, make_user
 ):
