@@ -16,6 +16,13 @@ edit) does not refuse a save that cannot overwrite it.
 
 :class:`PortalAdminSite` applies :class:`VersionCheckAdmin` to every model admin it registers,
 so new apps are covered without code of their own.
+
+The same holds for rows edited directly in a changelist (``list_editable``): each row of the
+changelist's formset carries its own version (rendered beside the row's hidden primary key),
+the rows are locked and read again on save, and if any row was changed by someone else since
+the page was opened *and* the submission would overwrite it, the whole submission is refused,
+as Django does for any error in the formset: nothing is saved, the message (who, when, what
+differs) stands just above each such row, and the list comes back with every row as typed.
 """
 
 import hashlib
@@ -26,9 +33,10 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.db import connection, models, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -134,16 +142,29 @@ def _current_value(instance, field):
 class VersionedFormMixin:
     """Mixed into an admin model form for an existing record (see :func:`versioned_form`)."""
 
+    # A stale form that would write nothing (every field typed as now stored) is refused too
+    # on a change form; a changelist row passes, since the page submits every row, edited or not.
+    refuse_unchanged = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.version_conflict = False
         self._current_version = None
+        # The fields the form edits, taken before a formset adds its own (the row's primary key,
+        # an inline's parent key): exactly these are fingerprinted and compared.
+        self._versioned_names = [name for name in self.fields if name != VERSION_FIELD]
         if self.instance.pk is not None and VERSION_FIELD in self.fields:
             self._current_version = fingerprint(self.instance, self._version_names())
             self.fields[VERSION_FIELD].initial = self._current_version
 
     def _version_names(self):
-        return [name for name in self.fields if name != VERSION_FIELD]
+        return self._versioned_names
+
+    @cached_property
+    def changed_data(self):
+        # The version is bookkeeping, not an edit: it neither makes a row "changed" nor shows in
+        # the admin's log.
+        return [name for name in super().changed_data if name != VERSION_FIELD]
 
     def clean(self):
         cleaned = super().clean()
@@ -153,8 +174,9 @@ class VersionedFormMixin:
             return cleaned
         if submitted == self._current_version:
             return cleaned
-        self.version_conflict = True
-        self._report_conflict(cleaned)
+        if self.refuse_unchanged or self.has_changed():
+            self.version_conflict = True
+            self._report_conflict(cleaned)
         # The form comes back with what was typed and the version now stored, so that saving
         # again is a deliberate choice to keep what is on the screen.
         self.data = self.data.copy()
@@ -242,6 +264,52 @@ def _with_version_field(fieldsets):
     return [first, *rest]
 
 
+class _PrimaryKeyWithVersion(forms.BoundField):
+    """A changelist row's hidden primary key, followed by the row's hidden version.
+
+    The changelist renders only the ``list_editable`` columns and the primary key of each row;
+    the version rides along with the key, so no admin template has to know about it.
+    """
+
+    def __str__(self):
+        return super().__str__() + str(self.form[VERSION_FIELD])
+
+    __html__ = __str__
+
+
+class VersionedChangelistForm(VersionedFormMixin):
+    refuse_unchanged = False
+
+
+class VersionedChangelistFormSet:
+    """Mixed into a changelist's ``list_editable`` formset: each row carries its version.
+
+    A stale row's error makes the formset invalid, so Django saves none of the rows and shows
+    the row's message (who, when, what differs) on a line of its own just above the row.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        if VERSION_FIELD in form.fields and pk_name in form.fields:
+            form.fields[pk_name].bound_field_class = _PrimaryKeyWithVersion
+
+
+def _align_refused_rows(response):
+    """A refused list comes back with each row's cells beside that row's typed values.
+
+    Django pairs the list it reads again (in the order now stored) with the submitted rows (in
+    the order the page showed them); when the refusal is about the very column the list is
+    sorted by, the two differ, and a row's name would stand beside another row's inputs.
+    """
+    cl = (getattr(response, "context_data", None) or {}).get("cl")
+    formset = getattr(cl, "formset", None)
+    if formset is None or not formset.is_bound or formset.is_valid():
+        return
+    shown = {obj.pk: obj for obj in cl.result_list}
+    cl.result_list = [shown.get(form.instance.pk, form.instance) for form in formset.forms]
+
+
 class _LockOnPost:
     def get_object(self, request, object_id, from_field=None):
         # Inside the admin's transaction a save first locks the record's row, so two saves at
@@ -305,6 +373,46 @@ class VersionCheckAdmin(_LockOnPost):
             return fieldsets
         return _with_version_field(fieldsets)
 
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        if not self.version_check:
+            return form
+        return _versioned_changelist_form(form)
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        if not self.version_check or issubclass(formset, VersionedChangelistFormSet):
+            return formset
+        return type(formset.__name__, (VersionedChangelistFormSet, formset), {})
+
+    def changelist_view(self, request, extra_context=None):
+        # Saving rows edited in the list: the check and the save run in one transaction, with
+        # the rows locked (see _get_list_editable_queryset), like a change form's save.
+        if self.version_check and request.method == "POST" and "_save" in request.POST:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().changelist_view(request, extra_context)
+            _align_refused_rows(response)
+            return response
+        return super().changelist_view(request, extra_context)
+
+    def _get_list_editable_queryset(self, request, prefix):
+        queryset = super()._get_list_editable_queryset(request, prefix)
+        if self.version_check and connection.in_atomic_block:
+            pk = self.model._meta.pk
+            try:
+                pks = [
+                    pk.to_python(value) for value in self._get_edited_object_pks(request, prefix)
+                ]
+            except ValidationError:
+                return queryset
+            list(
+                self.model._default_manager.select_for_update()
+                .filter(pk__in=pks)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        return queryset
+
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
         if not self.version_check:
@@ -327,6 +435,17 @@ def _versioned_class(cls, mixin):
             {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
         )
     return _CLASSES[key]
+
+
+def _versioned_changelist_form(form_class):
+    """``form_class`` with the hidden version field, checked as a changelist row."""
+    if issubclass(form_class, VersionedChangelistForm):
+        return form_class
+    attrs = {
+        VERSION_FIELD: _version_form_field(),
+        "__module__": form_class.__module__,
+    }
+    return type(form_class.__name__, (VersionedChangelistForm, form_class), attrs)
 
 
 def versioned_admin(admin_class):

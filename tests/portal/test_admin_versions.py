@@ -9,6 +9,7 @@ import threading
 import lxml.html
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test import Client
 
@@ -262,3 +263,153 @@ def test_two_saves_at_the_same_moment_one_wins(make_user):
     winner = next(name for name, code in results.items() if code == 302)
     article.refresh_from_db()
     assert article.title == f"Bản của {winner}"
+
+
+# Rows edited directly in a changelist (list_editable) carry their versions too.
+
+CATEGORIES = "/admin/articles/category/"
+
+
+def changelist_form_of(response):
+    """What a browser would submit with the changelist's *Lưu* button on ``response``."""
+    assert response.status_code == 200, response.status_code
+    doc = lxml.html.fromstring(response.content.decode())
+    (form,) = [f for f in doc.forms if f.get("id") == "changelist-form"]
+    data = {"_save": ["Lưu"]}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def row(data, obj):
+    """The formset prefix of ``obj``'s row in a changelist submission."""
+    (key,) = [k for k, v in data.items() if k.endswith("-id") and v == [str(obj.pk)]]
+    return key.removesuffix("-id")
+
+
+def edit_row(data, obj, **changes):
+    prefix = row(data, obj)
+    return {**data, **{f"{prefix}-{name}": [str(value)] for name, value in changes.items()}}
+
+
+@pytest.fixture
+def two_categories(db):
+    return factories.category("Thời sự", order=1), factories.category("Kinh tế", order=2)
+
+
+def test_changelist_rows_carry_their_versions(two_editors, two_categories):
+    an, _binh = two_editors
+    data = changelist_form_of(browser(an).get(CATEGORIES))
+    for category in two_categories:
+        assert data[f"{row(data, category)}-{VERSION_FIELD}"] != [""]
+
+
+def test_changelist_save_of_an_old_version_is_refused(two_editors, two_categories):
+    an, binh = two_editors
+    thoi_su, kinh_te = two_categories
+    a, b = browser(an), browser(binh)
+    page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
+
+    # An moves "Thời sự" down; Bình, on the page opened before, only edits "Kinh tế", but his
+    # page still holds the old order of "Thời sự" and would put it back.
+    assert a.post(CATEGORIES, edit_row(page_a, thoi_su, order=9)).status_code == 302
+    response = b.post(CATEGORIES, edit_row(page_b, kinh_te, order=7, show_in_menu=""))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert CONFLICT in html
+    assert "Khác với bản bạn đang sửa ở: thứ tự." in html
+    assert "Giá trị đang lưu: «9»" in html
+    # Nothing of Bình's is stored, An's order stays.
+    thoi_su.refresh_from_db()
+    kinh_te.refresh_from_db()
+    assert (thoi_su.order, kinh_te.order, kinh_te.show_in_menu) == (9, 2, True)
+    # The list comes back as Bình typed it, each row beside its own name, with the versions now
+    # stored.
+    again = changelist_form_of(response)
+    assert again[f"{row(again, kinh_te)}-order"] == ["7"]
+    assert f"{row(again, kinh_te)}-show_in_menu" not in again
+    assert again[f"{row(again, thoi_su)}-order"] == ["1"]
+    names = {str(c.pk): c.name for c in two_categories}
+    rows = lxml.html.fromstring(html).xpath("//table[@id='result_list']/tbody/tr")
+    # The message stands on a line of its own just above the row it is about.
+    (message,) = [tr for tr in rows if tr.xpath("./td[@colspan]")]
+    assert "nguyen.an đã thay đổi bản ghi này lúc" in message.text_content()
+    assert message.getnext().xpath("string(./th)").strip() == "Thời sự"
+    for tr in rows:
+        if tr is message:
+            continue
+        (order_input,) = tr.xpath(".//input[contains(@name, '-order')]")
+        prefix = order_input.get("name").removesuffix("-order")
+        assert tr.xpath("string(./th)").strip() == names[again[f"{prefix}-id"][0]]
+    version = f"{row(again, thoi_su)}-{VERSION_FIELD}"
+    assert again[version] != page_b[version]
+
+    # A page loaded now is current: Bình's edit goes through and leaves An's alone.
+    current = changelist_form_of(b.get(CATEGORIES))
+    assert b.post(CATEGORIES, edit_row(current, kinh_te, order=7)).status_code == 302
+    thoi_su.refresh_from_db()
+    kinh_te.refresh_from_db()
+    assert (thoi_su.order, kinh_te.order) == (9, 7)
+
+
+def test_changelist_saving_the_refused_list_again_is_deliberate(two_editors, two_categories):
+    an, binh = two_editors
+    thoi_su, _kinh_te = two_categories
+    a, b = browser(an), browser(binh)
+    page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
+    assert a.post(CATEGORIES, edit_row(page_a, thoi_su, order=9)).status_code == 302
+    response = b.post(CATEGORIES, edit_row(page_b, thoi_su, order=5))
+    assert CONFLICT in response.content.decode()
+    assert b.post(CATEGORIES, changelist_form_of(response)).status_code == 302
+    thoi_su.refresh_from_db()
+    assert thoi_su.order == 5
+
+
+def test_changelist_stale_row_typed_as_now_stored_does_not_refuse(two_editors, two_categories):
+    """A row changed by someone else that the submission would not change cannot be overwritten."""
+    an, binh = two_editors
+    thoi_su, kinh_te = two_categories
+    a, b = browser(an), browser(binh)
+    page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
+    assert a.post(CATEGORIES, edit_row(page_a, thoi_su, order=9)).status_code == 302
+    page_b = edit_row(page_b, thoi_su, order=9)
+    assert b.post(CATEGORIES, edit_row(page_b, kinh_te, order=7)).status_code == 302
+    thoi_su.refresh_from_db()
+    kinh_te.refresh_from_db()
+    assert (thoi_su.order, kinh_te.order) == (9, 7)
+    # The version is bookkeeping: the log records only what was edited, for one row.
+    entry = LogEntry.objects.filter(user=binh).get()
+    assert entry.object_id == str(kinh_te.pk)
+    assert VERSION_FIELD not in entry.change_message
+
+
+def test_changelist_change_to_a_column_not_in_the_list_does_not_refuse(two_editors, two_categories):
+    an, binh = two_editors
+    thoi_su, _kinh_te = two_categories
+    b = browser(binh)
+    page_b = changelist_form_of(b.get(CATEGORIES))
+    url = f"/admin/articles/category/{thoi_su.pk}/change/"
+    a = browser(an)
+    assert submit(a, url, form_of(a.get(url)), description="Mô tả mới").status_code == 302
+    assert b.post(CATEGORIES, edit_row(page_b, thoi_su, order=4)).status_code == 302
+    thoi_su.refresh_from_db()
+    assert (thoi_su.order, thoi_su.description) == (4, "Mô tả mới")
+
+
+def test_every_list_editable_changelist_checks_versions(rf, make_user):
+    """Categories, document types, issuers, agency links, intro pages, topics, and any new one."""
+    from portal.admin_versions import VersionedChangelistFormSet
+
+    request = rf.get("/")
+    request.user = make_user("sa", superuser=True)
+    editable = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.list_editable
+    }
+    assert len(editable) >= 6
+    for model, model_admin in editable.items():
+        formset = model_admin.get_changelist_formset(request)
+        assert issubclass(formset, VersionedChangelistFormSet), model
+        assert VERSION_FIELD in formset.form.base_fields, model
