@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_history_and_official_sort_key'),
+        ("organisation", "0002_history_and_official_sort_key"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='sitecontact',
-            name='sitecontact_singleton',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='sitecontact_singleton', violation_error_message='Cổng chỉ có một bản thông tin liên hệ: hãy sửa bản đã có thay vì thêm mới.'),
+            model_name="sitecontact",
+            name="sitecontact_singleton",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("id", 1)),
+                name="sitecontact_singleton",
+                violation_error_message="Cổng chỉ có một bản thông tin liên hệ: hãy sửa bản đã có thay vì thêm mới.",
+            ),
         ),
     ]

@@ -33,6 +33,8 @@ APPS = [
     if Path(config.path).is_relative_to(settings.BASE_DIR)
     and not Path(config.path).is_relative_to(settings.BASE_DIR / ".venv")
 ]
+
+
 def _constraints():
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
