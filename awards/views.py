@@ -138,6 +138,11 @@ def decision_detail(request, slug):
                 ("collectives", "individuals", "reconciliation"),
             ),
             "article": article,
+            # The registry's documents citing it (a reverse relation: awards does not import
+            # documents); read, like the lists, only when the fragment is rendered.
+            "legal_documents": decision.legal_documents.published()
+            .select_related("doc_type")
+            .order_by("-issued_on"),
         },
     )
 

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 15  # with the content generation, the footer's contact data and the next
 # scheduled change (three models; cold cache); the totals, filters and list are then kept
 # until a change
-DETAIL_QUERIES = 10  # with the footer's contact record and agency links (cold cache), the
-# content generation, which keys the demo banner's cached check, and the next scheduled change
-# (three models; it keys the cached recipient lists)
+DETAIL_QUERIES = 11  # with the footer's contact record and agency links (cold cache), the
+# content generation, which keys the demo banner's cached check, the next scheduled change
+# (three models; it keys the cached recipient lists) and the documents citing the decision
 
 
 def populate(n):

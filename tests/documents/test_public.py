@@ -247,6 +247,8 @@ def test_award_decisions_citing_a_document_are_listed(client, document):
     html = client.get(document.get_absolute_url()).content.decode()
     assert decision.number in html
     assert "1134/TTr-UBND" not in html  # a proposal is not a commendation decision
+    html = client.get(decision.get_absolute_url()).content.decode()
+    assert "Văn bản liên quan" in html and document.get_absolute_url() in html
 
 
 def test_search_finds_the_section_from_the_global_search(client, document):

@@ -423,3 +423,11 @@ def test_the_rendered_menu_follows_categories_and_settings(client, settings):
     english = client.get("/en/").content.decode()
     assert "General information" in english and "Giới thiệu chung" not in english
 
+
+@pytest.mark.parametrize("url", ["/hoi-dap/", "/van-ban/", "/khen-thuong/", "/tim-kiem/?q=bau"])
+def test_every_search_form_of_a_section_has_a_name(client, url):
+    forms = re.findall(r"<form[^>]*>", client.get(url).content.decode())
+    search_forms = [f for f in forms if 'role="search"' in f]
+    assert search_forms
+    for form in search_forms:
+        assert re.search(r'aria-label="[^"]+"', form), form
