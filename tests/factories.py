@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 from articles.models import Article, ArticlePhoto, Category
 from articles.services import image_create
 from awards.models import Authority, AwardForm, Decision, Recipient
+from documents.models import Document, DocumentFile, DocumentType, Draft, DraftComment, Issuer
 from elections.models import (
     Body,
     Candidate,
@@ -24,6 +25,9 @@ from elections.models import (
     PollingArea,
     UnitResult,
 )
+from questions.models import Question
+from schedule.models import Entry
+from tests.samples import pdf_upload
 
 _counter = itertools.count(1)
 
@@ -186,3 +190,84 @@ def make_recipients(decision, *, collectives=0, individuals=0, names=None):
     for obj in objs:
         obj.save()
     return objs
+
+
+# --- Documents and drafts -----------------------------------------------------------------
+
+_documents_n = itertools.count(1)
+
+
+def make_document(*, doc_type="Nghị định", issuer="Chính phủ", number=None, **fields):
+    n = next(_documents_n)
+    kind = DocumentType.objects.get_or_create(name=doc_type)[0]
+    body = Issuer.objects.get_or_create(name=issuer)[0]
+    fields.setdefault("issued_on", datetime.date(2022, 6, 24))
+    fields.setdefault("summary", f"Quy định thử số {n} về cổng thông tin điện tử")
+    doc = Document(doc_type=kind, issuer=body, number=number or f"{n}/2022/NĐ-CP", **fields)
+    doc.full_clean()
+    doc.save()
+    return doc
+
+
+def attach_pdf(owner, **fields):
+    """A PDF file of a document or of a draft."""
+    key = "draft" if isinstance(owner, Draft) else "document"
+    item = DocumentFile(**{key: owner}, file=pdf_upload(), **fields)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def make_draft(*, open_for=datetime.timedelta(days=10), **fields):
+    now = timezone.now()
+    kind = DocumentType.objects.get_or_create(name="Quyết định")[0]
+    fields.setdefault("title", f"Dự thảo Quy chế thử {next(_documents_n)}")
+    fields.setdefault("opens_at", now - datetime.timedelta(days=1))
+    fields.setdefault("closes_at", now + open_for)
+    draft = Draft(doc_type=kind, drafting_unit="Sở Tư pháp", **fields)
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def make_comment(draft, **fields):
+    fields.setdefault("name", "Nguyễn Thị Lan")
+    fields.setdefault("body", "Đề nghị sửa Điều 5.")
+    fields.setdefault("email", "lan.nguyen@example.com")
+    fields.setdefault("phone", "0912 345 678")
+    return DraftComment.objects.create(draft=draft, consent=True, **fields)
+
+
+# --- Questions (Hỏi đáp) ------------------------------------------------------------------
+
+
+def make_question(topic, *, status=Question.Status.RECEIVED, answer="", **fields):
+    values = {
+        "asker_name": "Nguyễn Văn Hỏi",
+        "asker_email": "nguoihoi@example.com",
+        "asker_phone": "0912345678",
+        "title": "Thủ tục tách thửa",
+        "body": "Tôi muốn hỏi về thủ tục tách thửa đất ở.",
+        "consent_at": timezone.now(),
+        "status": status,
+        "answer": answer,
+    }
+    values.update(fields)
+    return Question.objects.create(topic=topic, **values)
+
+
+# --- Work schedule ------------------------------------------------------------------------
+
+
+def make_entry(date=None, **fields):
+    values = {
+        "date": date or timezone.localdate(),
+        "start_time": datetime.time(8, 0),
+        "content": "Họp giao ban đầu tuần",
+        "chair": "Chủ tịch UBND tỉnh",
+        "attendees": "Các Phó Chủ tịch",
+        "place": "Phòng họp số 1",
+        "preparing_unit": "Văn phòng UBND tỉnh",
+    }
+    values.update(fields)
+    return Entry.objects.create(**values)

@@ -8,15 +8,9 @@ from openpyxl import Workbook
 from awards.models import Recipient
 from awards.services import recipients_import, recipients_parse
 from tests.factories import make_decision, make_recipients
+from tests.samples import RECIPIENTS_CSV
 
 pytestmark = pytest.mark.django_db
-
-GOOD_CSV = (
-    "STT,Loại,Họ và tên / Tên tập thể,Chức vụ,Đơn vị,Nội dung thành tích\r\n"
-    "1,Tập thể,Ban bầu cử xã Thanh Hà,,Huyện Thanh Liêm,Hoàn thành xuất sắc\r\n"
-    "2,Cá nhân,Nguyễn Văn Đức,Tổ trưởng,Xã Liêm Cần,\r\n"
-    "3,ca nhan,Lê Thị Ánh,Thư ký,Xã Liêm Cần,\r\n"
-)
 
 
 def upload(data, name):
@@ -34,7 +28,7 @@ def xlsx_bytes(rows):
 
 
 def test_parse_good_csv_with_bom_and_nfd_header():
-    data = ("\ufeff" + GOOD_CSV.replace("Loại", "Loa\u0323i")).encode("utf-8")
+    data = ("\ufeff" + RECIPIENTS_CSV.replace("Loại", "Loa\u0323i")).encode("utf-8")
     result = recipients_parse(upload=upload(data, "ds.csv"))
     assert result.errors == []
     assert [r["kind"] for r in result.rows] == ["collective", "individual", "individual"]
@@ -143,7 +137,7 @@ def test_admin_import_flow_preview_then_confirm(client, staff_user, auditor, pla
     assert 'name="token"' not in html
     assert not Recipient.objects.exists()
 
-    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    response = client.post(url, {"file": upload(RECIPIENTS_CSV.encode(), "ds.csv")})
     html = response.content.decode()
     assert "Xem trước 3 dòng" in html and "Nguyễn Văn Đức" in html
     assert not Recipient.objects.exists()  # preview only
@@ -193,7 +187,9 @@ def test_replacing_the_list_needs_the_delete_permission(client, make_user):
     )  # fmt: skip
     client.force_login(user)
     url = reverse("admin:awards_decision_import", args=[decision.pk])
-    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv"), "replace": "on"})
+    response = client.post(
+        url, {"file": upload(RECIPIENTS_CSV.encode(), "ds.csv"), "replace": "on"}
+    )
     assert "không có quyền xóa" in response.content.decode()
     assert "token" not in response.context
     # A preview made with "replace" (say, before the permission was taken away).
@@ -207,7 +203,7 @@ def test_replacing_the_list_needs_the_delete_permission(client, make_user):
     assert client.post(url, {"token": str(forged.token)}).status_code == 403
     assert decision.recipients.count() == 2
     # Appending is still allowed.
-    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    response = client.post(url, {"file": upload(RECIPIENTS_CSV.encode(), "ds.csv")})
     assert client.post(url, {"token": response.context["token"]}).status_code == 302
     assert decision.recipients.count() == 5
 
@@ -218,7 +214,7 @@ def test_a_preview_made_before_someone_edited_the_list_is_not_confirmed(client, 
     (kept,) = make_recipients(decision, individuals=1, names=["Lê Thị Thủy"])
     url = reverse("admin:awards_decision_import", args=[decision.pk])
     client.force_login(staff_user)
-    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    response = client.post(url, {"file": upload(RECIPIENTS_CSV.encode(), "ds.csv")})
     token = response.context["token"]
 
     # Meanwhile a colleague corrects the recipient already on the list.
@@ -228,6 +224,6 @@ def test_a_preview_made_before_someone_edited_the_list_is_not_confirmed(client, 
     assert "Dữ liệu đã thay đổi từ lúc xem trước" in response.content.decode()
     assert list(decision.recipients.all()) == [kept]
     # Nothing was claimed: a fresh preview of the same file imports normally.
-    response = client.post(url, {"file": upload(GOOD_CSV.encode(), "ds.csv")})
+    response = client.post(url, {"file": upload(RECIPIENTS_CSV.encode(), "ds.csv")})
     assert client.post(url, {"token": response.context["token"]}).status_code == 302
     assert decision.recipients.count() == 4

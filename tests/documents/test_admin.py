@@ -13,7 +13,8 @@ from documents.models import (
     Issuer,
 )
 from documents.roles import CLERKS, MODERATORS
-from tests.documents.conftest import make_comment, make_document, make_draft, pdf_upload
+from tests.factories import make_comment, make_document, make_draft
+from tests.samples import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from documents.models import DraftComment, Field
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
-from tests.documents.conftest import attach_pdf, make_comment, make_document, make_draft
+from tests.factories import attach_pdf, make_comment, make_document, make_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from documents.models import DraftComment
 from portal.publicforms import protection_data
-from tests.documents.conftest import make_comment, make_draft
+from tests.factories import make_comment, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from documents import services
-from tests.documents.conftest import attach_pdf
+from tests.factories import attach_pdf
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 

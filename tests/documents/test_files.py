@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.files import OLE2_MAGIC, check_document_file, clean_display_name, content_disposition
-from tests.documents.conftest import docx_bytes, pdf_upload, zip_bytes
+from tests.samples import docx_bytes, pdf_upload, zip_bytes
 
 
 def _upload(data, name="tep.bin"):

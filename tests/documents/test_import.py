@@ -9,7 +9,8 @@ from openpyxl import Workbook
 
 from documents.models import Document, DocumentType, Field, Issuer
 from documents.roles import CLERKS, MODERATORS
-from tests.documents.conftest import make_document
+from tests.factories import make_document
+from tests.samples import DOCUMENT_LIST_HEADER, DOCUMENT_LIST_ROWS, document_list_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +30,6 @@ def clerk(make_user):
     return make_user("vanthu", groups=[CLERKS])
 
 
-def _csv(*lines):
-    text = "\r\n".join(lines) + "\r\n"
-    return SimpleUploadedFile("danh-sach.csv", ("\ufeff" + text).encode("utf-8"))
-
-
-GOOD = [
-    '"Quyết định","1436/QĐ-UBND","Ủy ban nhân dân tỉnh","22/06/2021","22/06/2021",'
-    '"Về việc tặng Bằng khen","Giáo dục và đào tạo"',
-    '"ke hoach","88/KH-UBND","UBND tỉnh","08/04/2025","","Tổ chức kỳ thi tuyển sinh lớp 10",""',
-]
-
-
-def _header():
-    return '"Hình thức văn bản","Số, ký hiệu","Cơ quan ban hành","Ngày ban hành",' \
-        '"Ngày có hiệu lực","Trích yếu","Lĩnh vực"'  # fmt: skip
-
-
 def test_import_permission_ladder(client, make_user, clerk):
     response = client.get(URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -60,7 +44,8 @@ def test_import_permission_ladder(client, make_user, clerk):
 
 def test_preview_then_confirm_once(client, clerk, lists):
     client.force_login(clerk)
-    response = client.post(URL, {"file": _csv(_header(), *GOOD)})
+    upload = document_list_csv(DOCUMENT_LIST_HEADER, *DOCUMENT_LIST_ROWS)
+    response = client.post(URL, {"file": upload})
     html = response.content.decode()
     assert "Tệp hợp lệ: 2 văn bản" in html
     assert Document.objects.count() == 0  # nothing before the confirmation
@@ -90,7 +75,9 @@ def test_row_errors_are_listed_and_nothing_is_written(client, clerk, lists):
         '"Quyết định","1/QĐ-UBND","UBND tỉnh","04/01/2021","","Trùng ngày, trùng số",""',
         '"Quyết định","9/QĐ-UBND","UBND tỉnh","05/02/2021","","=HYPERLINK(1)","Không có"',
     ]
-    response = client.post(URL, {"file": _csv(_header(), *rows, GOOD[0], GOOD[0])})
+    good = DOCUMENT_LIST_ROWS[0]
+    upload = document_list_csv(DOCUMENT_LIST_HEADER, *rows, good, good)
+    response = client.post(URL, {"file": upload})
     html = response.content.decode()
     errors = re.findall(r"<li>(Dòng [^<]+)</li>", html)
     assert len(errors) == 8, errors
@@ -110,7 +97,8 @@ def test_same_number_another_year_is_a_warning_not_an_error(client, clerk, lists
     make_document(doc_type="Quyết định", issuer="Ủy ban nhân dân tỉnh", number="1436/QĐ-UBND",
                   issued_on=__import__("datetime").date(2020, 3, 1))  # fmt: skip
     client.force_login(clerk)
-    html = client.post(URL, {"file": _csv(_header(), GOOD[0])}).content.decode()
+    upload = document_list_csv(DOCUMENT_LIST_HEADER, DOCUMENT_LIST_ROWS[0])
+    html = client.post(URL, {"file": upload}).content.decode()
     assert "Tệp hợp lệ: 1 văn bản" in html
     assert "đã có văn bản số 1436/QĐ-UBND ngày 01/03/2020" in html
 
@@ -158,7 +146,7 @@ def test_unreadable_files_get_a_vietnamese_message(client, clerk, lists, data, n
 def test_a_joint_document_lists_every_issuing_authority(client, clerk, lists):
     Issuer.objects.create(name="Sở Nội vụ")
     Issuer.objects.create(name="Sở Tài chính")
-    header = _header() + ',"Cơ quan cùng ban hành"'
+    header = DOCUMENT_LIST_HEADER + ',"Cơ quan cùng ban hành"'
     rows = [
         '"Kế hoạch","12/KHLT-SNV-STC","Ủy ban nhân dân tỉnh","03/03/2025","","Phối hợp thử",'
         '"","Sở Nội vụ; so tai chinh"',
@@ -167,12 +155,12 @@ def test_a_joint_document_lists_every_issuing_authority(client, clerk, lists):
         '"UBND tỉnh"',
     ]
     client.force_login(clerk)
-    html = client.post(URL, {"file": _csv(header, *rows)}).content.decode()
+    html = client.post(URL, {"file": document_list_csv(header, *rows)}).content.decode()
     errors = re.findall(r"<li>(Dòng [^<]+)</li>", html)
     assert len(errors) == 2, errors
     assert "cơ quan ban hành “Sở Lạ” chưa có trong danh mục" in errors[0]
     assert "đã là cơ quan chủ trì" in errors[1]
-    html = client.post(URL, {"file": _csv(header, rows[0])}).content.decode()
+    html = client.post(URL, {"file": document_list_csv(header, rows[0])}).content.decode()
     assert "Ủy ban nhân dân tỉnh; Sở Nội vụ; Sở Tài chính" in html
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     assert client.post(URL, {"token": token}).status_code == 302

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 
 from documents.models import Document, DocumentRelation, DraftComment, Issuer
 from documents.services import document_duplicates
-from tests.documents.conftest import make_comment, make_document, make_draft
+from tests.factories import make_comment, make_document, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from awards.models import Decision
 from documents.models import Document, DocumentRelation, Field, Issuer
-from tests.documents.conftest import attach_pdf, make_comment, make_document, make_draft
-from tests.factories import make_decision
+from tests.factories import attach_pdf, make_comment, make_decision, make_document, make_draft
 
 pytestmark = pytest.mark.django_db
 

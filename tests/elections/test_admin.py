@@ -6,7 +6,7 @@ from django.urls import reverse
 from elections.models import Candidate, PollingArea, UnitResult
 from elections.roles import ELECTION_STAFF
 from tests import factories as h
-from tests.elections.test_import import GOOD_ROWS, csv_bytes
+from tests.samples import POLLING_AREA_ROWS, polling_area_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_import_preview_then_confirm(client, staff):
     h.unit(h.contest(election), number=1)
     client.force_login(staff)
     url = reverse("admin:elections_pollingarea_import")
-    upload = csv_bytes(GOOD_ROWS)
+    upload = polling_area_csv(POLLING_AREA_ROWS)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
@@ -127,7 +127,10 @@ def test_a_preview_is_not_confirmed_over_areas_edited_since(client, staff):
     url = reverse("admin:elections_pollingarea_import")
     response = client.post(
         url,
-        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS))},
+        {
+            "election": election.pk,
+            "file": SimpleUploadedFile("bb.csv", polling_area_csv(POLLING_AREA_ROWS)),
+        },
     )
     token = response.context["token"]
     # A colleague corrects the area's minutes by hand after the preview was made.
@@ -144,7 +147,7 @@ def test_import_with_errors_shows_them_and_offers_no_confirm(client, staff):
     client.force_login(staff)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = csv_bytes([["1", "KV01", "Khu vực 1", "", "", "10", "11", "", "", "", ""]])
+    bad = polling_area_csv([["1", "KV01", "Khu vực 1", "", "", "10", "11", "", "", "", ""]])
     response = client.post(
         reverse("admin:elections_pollingarea_import"),
         {"election": election.pk, "file": SimpleUploadedFile("bb.csv", bad, "text/csv")},
@@ -239,7 +242,10 @@ def test_view_only_user_cannot_import(client, make_user):
     client.force_login(owner)
     response = client.post(
         reverse("admin:elections_pollingarea_import"),
-        {"election": election.pk, "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS))},
+        {
+            "election": election.pk,
+            "file": SimpleUploadedFile("bb.csv", polling_area_csv(POLLING_AREA_ROWS)),
+        },
     )
     token = response.context["token"]
     viewer = make_user("chi-xem")
@@ -293,7 +299,7 @@ def test_import_preview_counts_new_and_existing_areas(client, staff):
         reverse("admin:elections_pollingarea_import"),
         {
             "election": election.pk,
-            "file": SimpleUploadedFile("bb.csv", csv_bytes(GOOD_ROWS), "text/csv"),
+            "file": SimpleUploadedFile("bb.csv", polling_area_csv(POLLING_AREA_ROWS), "text/csv"),
         },
     )
     html = response.content.decode()

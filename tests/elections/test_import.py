@@ -12,46 +12,12 @@ from elections.models import Contest, PollingArea
 from elections.services import imports
 from portal.numbers import parse_count
 from tests import factories as h
+from tests.samples import POLLING_AREA_HEADER, POLLING_AREA_ROWS, polling_area_csv
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "STT",
-    "Mã khu vực",
-    "Tên khu vực bỏ phiếu",
-    "Xã/phường, huyện",
-    "Đơn vị bầu cử số",
-    "Tổng số cử tri",
-    "Số cử tri đã bỏ phiếu",
-    "Số phiếu phát ra",
-    "Số phiếu thu vào",
-    "Số phiếu hợp lệ",
-    "Số phiếu không hợp lệ",
-]
-GOOD_ROWS = [
-    ["1", "KV01", "Khu vực bỏ phiếu số 1", "Xã Đồng Văn, huyện Duy Tiên", "1", "1.234", "1.234",
-     "1234", "1234", "1200", "34"],
-    ["2", "KV02", "Khu vực bỏ phiếu số 2", "Xã Đồng Văn, huyện Duy Tiên", "1", "980", "975",
-     "975", "975", "960", "15"],
-    ["", "", "", "", "", "", "", "", "", "", ""],
-    ["3", "KV03", "Khu vực bỏ phiếu số 3", "Phường Lê Hồng Phong", "", "2000", "1990",
-     "", "", "", ""],
-]  # fmt: skip
 
-
-def csv_bytes(rows, header=HEADER, delimiter=","):
-    buffer = io.StringIO()
-    import csv
-
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(["BIÊN BẢN KẾT QUẢ KIỂM PHIẾU (tổng hợp)"])
-    writer.writerow([])
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(rows, header=HEADER):
+def xlsx_bytes(rows, header=POLLING_AREA_HEADER):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["BIÊN BẢN KẾT QUẢ KIỂM PHIẾU"])
@@ -75,9 +41,11 @@ def election():
 @pytest.mark.parametrize("fmt", ["csv", "csv-semicolon", "xlsx"])
 def test_good_file_is_previewed_then_imported(election, fmt):
     if fmt == "xlsx":
-        content, name = xlsx_bytes(GOOD_ROWS), "bien-ban.xlsx"
+        content, name = xlsx_bytes(POLLING_AREA_ROWS), "bien-ban.xlsx"
     else:
-        content = csv_bytes(GOOD_ROWS, delimiter=";" if fmt == "csv-semicolon" else ",")
+        content = polling_area_csv(
+            POLLING_AREA_ROWS, delimiter=";" if fmt == "csv-semicolon" else ","
+        )
         name = "bien-ban.csv"
     report = services.polling_areas_parse(election=election, content=content, filename=name)
     assert report.errors == []
@@ -104,13 +72,13 @@ def test_good_file_is_previewed_then_imported(election, fmt):
 
 def test_bad_file_gives_row_by_row_errors_and_writes_nothing(election):
     rows = [
-        GOOD_ROWS[0],
+        POLLING_AREA_ROWS[0],
         ["2", "KV02", "Khu vực 2", "", "1", "900", "950", "", "", "", ""],
         ["3", "KV01", "Trùng mã", "", "", "100", "90", "", "", "", ""],
         ["4", "KV04", "", "", "9", "abc", "10", "", "", "", ""],
         ["5", "KV05", "Khu vực 5", "", "", "100", "90", "90", "90", "80", "5"],
     ]
-    content = csv_bytes(rows)
+    content = polling_area_csv(rows)
     report = services.polling_areas_parse(election=election, content=content, filename="x.csv")
     assert not report.is_valid
     by_line = dict(report.errors)
@@ -138,7 +106,7 @@ def test_bad_file_gives_row_by_row_errors_and_writes_nothing(election):
         (b" \r\n", "x.xlsx", "Tệp rỗng"),
         (b"x", "x.pdf", "Chỉ nhận tệp .csv hoặc .xlsx"),
         (b"x", "", "Chỉ nhận tệp .csv hoặc .xlsx"),
-        (csv_bytes([]), "x.csv", "không có dòng số liệu"),
+        (polling_area_csv([]), "x.csv", "không có dòng số liệu"),
     ],
 )
 def test_unreadable_files_are_explained(election, content, name, message):
@@ -161,7 +129,7 @@ def to_cp1258(text):
     return out
 
 
-def text_csv(rows, header=HEADER, delimiter=","):
+def text_csv(rows, header=POLLING_AREA_HEADER, delimiter=","):
     buffer = io.StringIO()
     import csv
 
@@ -186,7 +154,7 @@ def text_csv(rows, header=HEADER, delimiter=","):
 )
 def test_encodings_all_give_the_same_nfc_text(election, encode):
     delimiter = "\t" if encode("x").startswith(b"\xff\xfe") else ","
-    content = encode(text_csv(GOOD_ROWS, delimiter=delimiter))
+    content = encode(text_csv(POLLING_AREA_ROWS, delimiter=delimiter))
     report = services.polling_areas_parse(election=election, content=content, filename="x.csv")
     assert report.errors == []
     first = report.rows[0]
@@ -196,7 +164,7 @@ def test_encodings_all_give_the_same_nfc_text(election, encode):
 
 
 def test_old_mac_line_endings_are_read(election):
-    content = text_csv(GOOD_ROWS).replace("\r\n", "\r").encode()
+    content = text_csv(POLLING_AREA_ROWS).replace("\r\n", "\r").encode()
     report = services.polling_areas_parse(election=election, content=content, filename="x.csv")
     assert report.errors == []
     assert len(report.rows) == 3
@@ -204,7 +172,7 @@ def test_old_mac_line_endings_are_read(election):
 
 def test_an_xlsx_renamed_csv_is_read_as_excel(election):
     report = services.polling_areas_parse(
-        election=election, content=xlsx_bytes(GOOD_ROWS), filename="bien-ban.csv"
+        election=election, content=xlsx_bytes(POLLING_AREA_ROWS), filename="bien-ban.csv"
     )
     assert report.errors == []
     assert len(report.rows) == 3
@@ -213,7 +181,7 @@ def test_an_xlsx_renamed_csv_is_read_as_excel(election):
 def test_a_fraction_in_excel_is_not_read_as_thousands(election):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(HEADER)
+    sheet.append(POLLING_AREA_HEADER)
     sheet.append([1, "KV01", "Khu vực 1", "", None, 1.234, 1, None, None, None, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -242,7 +210,7 @@ def test_codes_match_existing_areas_ignoring_case(election):
     area = h.area(election, "KV01", 100, 50, name="Tên cũ")
     rows = [["1", "kv01", "Tên mới", "", "", "200", "150", "", "", "", ""]]
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(rows), filename="x.csv"
+        election=election, content=polling_area_csv(rows), filename="x.csv"
     )
     assert report.errors == []
     assert (report.created, report.updated) == (0, 1)
@@ -258,7 +226,7 @@ def test_duplicate_codes_in_the_file_ignore_case_and_accents(election):
         ["2", "kv-dong", "Khu vực 2", "", "", "100", "90", "", "", "", ""],
     ]
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(rows), filename="x.csv"
+        election=election, content=polling_area_csv(rows), filename="x.csv"
     )
     assert [line for line, _msg in report.errors] == [5]
     assert "trùng với dòng 4" in report.errors[0][1]
@@ -267,7 +235,7 @@ def test_duplicate_codes_in_the_file_ignore_case_and_accents(election):
 def test_import_keeps_history_with_the_user_and_skips_unchanged_areas(election, make_user):
     user = make_user("nhap-lieu")
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+        election=election, content=polling_area_csv(POLLING_AREA_ROWS), filename="x.csv"
     )
     services.polling_areas_import(election=election, rows=report.rows, user=user)
     assert PollingArea.history.filter(history_user=user, history_type="+").count() == 3
@@ -285,7 +253,7 @@ def test_import_refuses_rows_whose_unit_was_deleted(election):
     from django.core.exceptions import ValidationError
 
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+        election=election, content=polling_area_csv(POLLING_AREA_ROWS), filename="x.csv"
     )
     election.contests.all().delete()
     with pytest.raises(ValidationError):
@@ -296,12 +264,12 @@ def test_import_refuses_rows_whose_unit_was_deleted(election):
 def test_too_many_rows_or_bytes_are_refused_before_reading(election, monkeypatch):
     monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 2)
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+        election=election, content=polling_area_csv(POLLING_AREA_ROWS), filename="x.csv"
     )
     assert "quá nhiều dòng" in report.errors[0][1]
     monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 10)
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(GOOD_ROWS), filename="x.csv"
+        election=election, content=polling_area_csv(POLLING_AREA_ROWS), filename="x.csv"
     )
     assert "quá lớn" in report.errors[0][1]
 
@@ -312,7 +280,7 @@ def test_a_large_file_is_imported_in_a_few_queries(election, django_assert_max_n
         for i in range(3000)
     ]
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(rows), filename="x.csv"
+        election=election, content=polling_area_csv(rows), filename="x.csv"
     )
     assert report.errors == []
     # Batches, not a save (and six constraint checks) per row: SQLite caps a batch near 70 rows.
@@ -327,7 +295,7 @@ def test_ballots_received_above_voters_are_refused_by_import_and_database(electi
 
     rows = [["1", "KV01", "Khu vực 1", "", "", "1000", "900", "950", "950", "940", "10"]]
     report = services.polling_areas_parse(
-        election=election, content=csv_bytes(rows), filename="x.csv"
+        election=election, content=polling_area_csv(rows), filename="x.csv"
     )
     assert not report.is_valid
     assert "Số phiếu thu vào không được lớn hơn số cử tri đã bỏ phiếu" in report.errors[0][1]

@@ -297,9 +297,14 @@ def test_every_custom_admin_page_is_in_vietnamese(client, make_user, import_targ
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from awards.models import ExportJob
-    from tests.awards.test_import import GOOD_CSV
-    from tests.documents.test_import import GOOD, _csv, _header
-    from tests.elections.test_import import GOOD_ROWS, csv_bytes
+    from tests.samples import (
+        DOCUMENT_LIST_HEADER,
+        DOCUMENT_LIST_ROWS,
+        POLLING_AREA_ROWS,
+        RECIPIENTS_CSV,
+        document_list_csv,
+        polling_area_csv,
+    )
 
     found = {}
     # Log-in: the form, then a wrong password.
@@ -332,13 +337,15 @@ def test_every_custom_admin_page_is_in_vietnamese(client, make_user, import_targ
     # Imports: the upload form, sent without a file, a bad file (its errors), a good one
     # (its preview).
     election, decision = import_targets["election"], import_targets["decision"]
+    recipients = RECIPIENTS_CSV.encode()
+    document_list = document_list_csv(DOCUMENT_LIST_HEADER, *DOCUMENT_LIST_ROWS).read()
     imports = [
         (reverse("admin:elections_pollingarea_import"), {"election": election.pk},
-         ("bb.csv", csv_bytes(GOOD_ROWS)), ("bb.csv", b"STT,Sai\r\n1,2\r\n")),
+         ("bb.csv", polling_area_csv(POLLING_AREA_ROWS)), ("bb.csv", b"STT,Sai\r\n1,2\r\n")),
         (reverse("admin:awards_decision_import", args=[decision.pk]), {},
-         ("ds.csv", GOOD_CSV.encode()), ("ds.csv", "STT,Loại,Tên\r\n1,Sai,Ai đó\r\n".encode())),
+         ("ds.csv", recipients), ("ds.csv", "STT,Loại,Tên\r\n1,Sai,Ai đó\r\n".encode())),
         (reverse("admin:documents_document_import"), {},
-         ("danh-sach.csv", _csv(_header(), *GOOD).read()), ("van-ban.xlsx", b"not a workbook")),
+         ("danh-sach.csv", document_list), ("van-ban.xlsx", b"not a workbook")),
     ]  # fmt: skip
     for url, fields, good, bad in imports:
         _check(found, f"{url} form", client.get(url))

@@ -139,20 +139,16 @@ def test_site_map_page_lists_sections_and_every_category(client):
 
 def _site_map_content(n):
     """``n`` introduction pages under one, three levels deep, and ``n`` answered topics."""
-    from django.utils import timezone
-
     from organisation.models import IntroPage
-    from questions.models import Question, Topic
+    from questions.models import Topic
+    from tests.factories import make_question
 
     top = IntroPage.objects.create(title_vi="Giới thiệu chung", title_en="Overview")
     for i in range(n):
         page = IntroPage.objects.create(title_vi=f"Trang con {i}", parent=top)
         IntroPage.objects.create(title_vi=f"Trang cháu {i}", parent=page)
         topic = Topic.objects.create(name=f"Lĩnh vực {i}")
-        Question.objects.create(
-            topic=topic, asker_name="A", asker_email="a@example.com", title=f"Câu hỏi {i}",
-            body="Hỏi", consent_at=timezone.now(), status="published", answer="<p>Đáp</p>",
-        )  # fmt: skip
+        make_question(topic, status="published", answer="<p>Đáp</p>", title=f"Câu hỏi {i}")
     IntroPage.objects.create(title_vi="Trang ẩn", parent=top, is_published=False)
     Topic.objects.create(name="Lĩnh vực chưa có câu trả lời")
     return top

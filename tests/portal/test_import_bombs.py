@@ -5,7 +5,7 @@ Issue 8: any file under the size cap, uploaded to any import, is refused with a 
 message (nothing stored) or imported, with less than 100 MB of memory growth and within 5 s.
 The reader's limits (portal/tables.py) aim at well under that: the worst file found just under
 every cap grows a fresh process by about 40 MB. Files are built byte by byte with the helpers of
-test_tables.py; the worst ones inflate to just under the part and total limits while keeping
+tests/samples.py; the worst ones inflate to just under the part and total limits while keeping
 to the compression-ratio limit, so only the reader's budgets can stop them.
 """
 
@@ -34,16 +34,16 @@ from portal.models import ImportPreview
 from portal.tables import Limits
 from tests import factories as h
 from tests.factories import make_decision
-from tests.portal.test_tables import (
+from tests.samples import (
     GIB,
     SHEET_HEAD,
     SHEET_TAIL,
     WORKBOOK,
     WORKBOOK_RELS,
-    _member,
     inflating,
     xlsx,
     zip_bytes,
+    zip_member,
 )
 
 MB = 1024 * 1024
@@ -92,10 +92,10 @@ def honest_part(name, pieces):
 
 
 def book(sheet, shared=None):
-    shared = shared or _member("xl/sharedStrings.xml", b'<sst xmlns="x"></sst>')
+    shared = shared or zip_member("xl/sharedStrings.xml", b'<sst xmlns="x"></sst>')
     parts = [
-        _member("xl/workbook.xml", WORKBOOK),
-        _member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        zip_member("xl/workbook.xml", WORKBOOK),
+        zip_member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
     ]
     return zip_bytes([*parts, sheet, shared])
 
@@ -124,7 +124,7 @@ def sheet_gigabyte(header):
 
 
 def many_parts(header):
-    parts = [_member(f"p/{i:x}.xml", b"", method=0) for i in range(40_000)]
+    parts = [zip_member(f"p/{i:x}.xml", b"", method=0) for i in range(40_000)]
     return xlsx(sheet=SHEET_HEAD + header + SHEET_TAIL, extra=parts)
 
 
@@ -145,7 +145,7 @@ def shared_strings_of_emoji(header):
     count = (LIMITS.max_part_uncompressed - 2 * MB) // len(si)
     shared = honest_part("xl/sharedStrings.xml", [(b'<sst xmlns="x">', 1), (si, count),
                                                   (b"</sst>", 1)])  # fmt: skip
-    return book(_member("xl/worksheets/sheet1.xml", SHEET_HEAD + header + SHEET_TAIL), shared)
+    return book(zip_member("xl/worksheets/sheet1.xml", SHEET_HEAD + header + SHEET_TAIL), shared)
 
 
 def sheet_of_emoji(header):
@@ -168,7 +168,7 @@ def tiny_shared_strings(header):
     block = b"".join(b"<si><t>%07d</t></si>" % i for i in range(LIMITS.max_shared_strings))
     shared = honest_part("xl/sharedStrings.xml", [(b'<sst xmlns="x">', 1), (block, 1),
                                                   (b"</sst>", 1)])  # fmt: skip
-    return book(_member("xl/worksheets/sheet1.xml", SHEET_HEAD + header + SHEET_TAIL), shared)
+    return book(zip_member("xl/worksheets/sheet1.xml", SHEET_HEAD + header + SHEET_TAIL), shared)
 
 
 def rows_times_columns(header):

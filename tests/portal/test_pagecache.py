@@ -255,7 +255,7 @@ def test_a_scheduled_article_appears_and_disappears_on_time(
 def test_a_scheduled_document_and_draft_keep_time_and_no_page_outlives_midnight(client, page_cache):
     """Other apps' schedules count too (documents add theirs), and what is shown relative to
     today (a document's effective status, today's schedule) changes at midnight."""
-    from tests.documents.conftest import make_document, make_draft
+    from tests.factories import make_document, make_draft
 
     start = timezone.now()
     make_document(number="7/2026/QĐ-UBND", published_at=start + timedelta(seconds=3))
@@ -274,7 +274,7 @@ def test_a_scheduled_document_and_draft_keep_time_and_no_page_outlives_midnight(
 
 
 def test_a_consultation_closes_on_the_cached_list_on_time(client, page_cache):
-    from tests.documents.conftest import make_draft
+    from tests.factories import make_draft
 
     start = timezone.now()
     make_draft(title="Dự thảo sắp đóng", closes_at=start + timedelta(seconds=2))

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests import factories
-from tests.documents.conftest import make_document
+from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db
 

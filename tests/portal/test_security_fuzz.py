@@ -15,15 +15,20 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from organisation.models import IntroPage
 from questions.models import Question, Topic
 from tests import factories
-from tests.documents.conftest import attach_pdf, make_document, make_draft
-from tests.factories import election, make_decision
+from tests.factories import (
+    attach_pdf,
+    election,
+    make_decision,
+    make_document,
+    make_draft,
+    make_question,
+)
 
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
@@ -184,11 +189,7 @@ def content(db, settings):
     draft = make_draft()
     intro = IntroPage.objects.create(title_vi="Giới thiệu chung")
     topic = Topic.objects.create(name="Đất đai")
-    Question.objects.create(
-        topic=topic, asker_name="A", asker_email="a@example.com", title="Tách thửa", body="Hỏi",
-        consent_at=timezone.now(),
-        status=Question.Status.PUBLISHED, answer="<p>Đáp</p>",
-    )  # fmt: skip
+    make_question(topic, status=Question.Status.PUBLISHED, answer="<p>Đáp</p>", title="Tách thửa")
     slugs = [document.slug, draft.slug, intro.slug, topic.slug]
     return [category.slug, article.slug, chosen.slug, decision.slug, *slugs, "khong-co"]
 

@@ -1,7 +1,8 @@
 """The one table reader: encodings, separators, header detection, limits and file bombs.
 
-The bombs are built here, byte by byte, the way an attacker would: a deflate stream can repeat
-one compressed block, so a 1 MB upload inflates to 1 GB without this test ever holding 1 GB.
+The bombs are built byte by byte (tests/samples.py), the way an attacker would: a deflate
+stream can repeat one compressed block, so a 1 MB upload inflates to 1 GB without this test ever
+holding 1 GB.
 Every file under the size cap must be refused or read with < 100 MB of memory and in < 5 s
 (asserted here: < 60 MB of Python allocations; real memory in test_import_bombs.py).
 """
@@ -9,107 +10,21 @@ Every file under the size cap must be refused or read with < 100 MB of memory an
 import codecs
 import dataclasses
 import io
-import struct
 import time
 import tracemalloc
 import unicodedata
-import zlib
 
 import pytest
 from openpyxl import Workbook
 
 from portal.tables import Column, Limits, TableError, cell_text, read_table
+from tests.samples import GIB, HEADER_ROW, SHEET_HEAD, SHEET_TAIL, inflating, xlsx, zip_member
 
 COLUMNS = [
     Column("code", "Mã khu vực", required=True),
     Column("name", "Tên khu vực", required=True, aliases=("ten",)),
     Column("count", "Tổng số cử tri"),
 ]
-GIB = 1024**3
-
-
-# --- Building zip files by hand ------------------------------------------------------------
-
-
-def _member(name, data, *, method=8, crc=None, size=None, raw=None):
-    """A zip member; ``raw`` is an already-deflated body, ``size`` may lie."""
-    body = raw if raw is not None else (zlib.compress(data)[2:-4] if method == 8 else data)
-    if crc is None:
-        crc = zlib.crc32(data) if data is not None else 0
-    if size is None:
-        size = len(data)
-    return name.encode(), method, crc, len(body), size, body
-
-
-def zip_bytes(members):
-    out, central = io.BytesIO(), []
-    for name, method, crc, csize, usize, body in members:
-        offset = out.tell()
-        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, crc, csize,
-                              usize, len(name), 0) + name)  # fmt: skip
-        out.write(body)
-        fields = (20, 20, 0, method, 0, 0, crc, csize, usize, len(name), 0, 0, 0, 0, 0, offset)
-        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", *fields) + name)
-    start = out.tell()
-    for record in central:
-        out.write(record)
-    size = out.tell() - start
-    count = min(len(central), 0xFFFF)
-    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
-    return out.getvalue()
-
-
-WORKBOOK = (
-    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    b'<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    b'<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlforma'
-    b'ts.org/officeDocument/2006/relationships/worksheet"/>'
-    b'<Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.o'
-    b'rg/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
-)
-SHEET_HEAD = (
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-)
-SHEET_TAIL = b"</sheetData></worksheet>"
-HEADER_ROW = (
-    b'<row r="1"><c r="A1" t="inlineStr"><is><t>M\xc3\xa3 khu v\xe1\xbb\xb1c</t></is></c>'
-    b'<c r="B1" t="inlineStr"><is><t>T\xc3\xaan khu v\xe1\xbb\xb1c</t></is></c></row>'
-)
-
-
-def xlsx(sheet=None, shared=None, *, extra=()):
-    sheet = sheet if sheet is not None else SHEET_HEAD + HEADER_ROW + SHEET_TAIL
-    shared = shared if shared is not None else b'<sst xmlns="x"></sst>'
-    members = [
-        _member("xl/workbook.xml", WORKBOOK),
-        _member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        sheet if isinstance(sheet, tuple) else _member("xl/worksheets/sheet1.xml", sheet),
-        shared if isinstance(shared, tuple) else _member("xl/sharedStrings.xml", shared),
-        *extra,
-    ]
-    return zip_bytes(members)
-
-
-def inflating(name, head, unit, tail, *, total, honest=True):
-    """A member whose body inflates to about ``total`` bytes: ``unit`` repeated."""
-    block = unit * max(1, (1024 * 1024) // len(unit))
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
-    # After a full flush the stream is byte-aligned and forgets its history: one compressed
-    # block can be repeated as often as wanted.
-    again = zlib.compressobj(9, zlib.DEFLATED, -15)
-    repeated = again.compress(block) + again.flush(zlib.Z_FULL_FLUSH)
-    count = total // len(block)
-    closing = zlib.compressobj(9, zlib.DEFLATED, -15)
-    last = closing.compress(tail) + closing.flush(zlib.Z_FINISH)
-    body = first + repeated * count + last
-    size = len(head) + len(block) * count + len(tail)
-    # A bomb that lies about its size claims a small, plausible part.
-    return _member(name, None, raw=body, crc=0, size=size if honest else 200_000)
 
 
 def _read(content, filename, limits):
@@ -196,7 +111,7 @@ def test_a_long_cell_gets_a_message_with_its_line():
 
 
 def test_a_zip_with_many_parts_is_refused_before_it_is_opened():
-    parts = [_member(f"{i:x}", b"", method=0) for i in range(40_000)]
+    parts = [zip_member(f"{i:x}", b"", method=0) for i in range(40_000)]
     content = xlsx(extra=parts)
     assert len(content) < 5 * 1024 * 1024
     outcome, peak, elapsed = measured(content)
@@ -332,6 +247,6 @@ def test_typed_excel_cells_come_back_typed():
 def test_parts_that_zipfile_cannot_open_are_refused_with_a_message():
     sheet = SHEET_HEAD + HEADER_ROW + SHEET_TAIL
     # Deflate64 (method 9) is not supported by zipfile: NotImplementedError, not a 500.
-    outcome, *_ = measured(xlsx(sheet=_member("xl/worksheets/sheet1.xml", sheet, method=9,
+    outcome, *_ = measured(xlsx(sheet=zip_member("xl/worksheets/sheet1.xml", sheet, method=9,
                                               raw=sheet)))  # fmt: skip
     assert "Không đọc được tệp Excel" in str(outcome)

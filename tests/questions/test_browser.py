@@ -1,8 +1,8 @@
 import pytest
-from django.utils import timezone
 
 from questions.models import Question, Topic
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import make_question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,10 +43,7 @@ def test_question_form_works_without_javascript(no_js_page, live_server, setting
 @pytest.mark.parametrize("width", [1280, 320])
 def test_question_pages_accessible_and_fit(page, live_server, width):
     topic = Topic.objects.create(name="Chuyển đổi số")
-    Question.objects.create(
-        topic=topic, asker_name="A", asker_email="a@example.com", title="Nộp hồ sơ trực tuyến",
-        body="Câu hỏi", consent_at=timezone.now(), status="published", answer="<p>Trả lời</p>",
-    )  # fmt: skip
+    make_question(topic, status="published", answer="<p>Trả lời</p>", title="Nộp hồ sơ trực tuyến")
     page.set_viewport_size({"width": width, "height": 900})
     for path in ["/hoi-dap/", "/hoi-dap/gui-cau-hoi/", "/hoi-dap/tra-cuu/?ma=HD-22222-22222"]:
         page.goto(f"{live_server.url}{path}")

@@ -14,6 +14,7 @@ from portal.publicforms import HONEYPOT_FIELD, protection_data
 from questions.models import REFERENCE_ALPHABET, Question, Topic, reference_normalize
 from questions.roles import ANSWERERS, PUBLISHERS
 from tests.budgets import PUBLIC_PAGE_QUERIES
+from tests.factories import make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +25,6 @@ STATUS = "/hoi-dap/tra-cuu/"
 @pytest.fixture
 def topic():
     return Topic.objects.create(name="Đất đai, xây dựng")
-
-
-def make_question(topic, *, status=Question.Status.RECEIVED, answer="", **fields):
-    values = {
-        "asker_name": "Nguyễn Văn Hỏi",
-        "asker_email": "nguoihoi@example.com",
-        "asker_phone": "0912345678",
-        "title": "Thủ tục tách thửa",
-        "body": "Tôi muốn hỏi về thủ tục tách thửa đất ở.",
-        "consent_at": timezone.now(),
-        "status": status,
-        "answer": answer,
-    }
-    values.update(fields)
-    return Question.objects.create(topic=topic, **values)
 
 
 def form_data(topic_obj, **overrides):

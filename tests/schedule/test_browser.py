@@ -4,18 +4,18 @@ import pytest
 from django.utils import timezone
 
 from organisation.demo import load as load_organisation
-from schedule.models import Entry
 from schedule.services import week_start
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import make_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_week_navigation(page, live_server):
     monday = week_start(timezone.localdate())
-    Entry.objects.create(date=timezone.localdate(), content="Giao ban tuần này")
-    Entry.objects.create(date=monday + datetime.timedelta(days=8), content="Họp tuần sau")
-    Entry.objects.create(date=monday - datetime.timedelta(days=5), content="Họp tuần trước")
+    make_entry(timezone.localdate(), content="Giao ban tuần này")
+    make_entry(monday + datetime.timedelta(days=8), content="Họp tuần sau")
+    make_entry(monday - datetime.timedelta(days=5), content="Họp tuần trước")
     page.goto(f"{live_server.url}/lich-cong-tac/")
     table = page.locator(".schedule-table")
     assert "Giao ban tuần này" in table.inner_text()

@@ -13,24 +13,11 @@ from schedule.models import Entry
 from schedule.roles import STAFF
 from schedule.services import home_block_context, week_parse, week_start
 from tests.budgets import PUBLIC_PAGE_QUERIES
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
 WEEK = "/lich-cong-tac/"
-
-
-def make_entry(date=None, **fields):
-    values = {
-        "date": date or timezone.localdate(),
-        "start_time": datetime.time(8, 0),
-        "content": "Họp giao ban đầu tuần",
-        "chair": "Chủ tịch UBND tỉnh",
-        "attendees": "Các Phó Chủ tịch",
-        "place": "Phòng họp số 1",
-        "preparing_unit": "Văn phòng UBND tỉnh",
-    }
-    values.update(fields)
-    return Entry.objects.create(**values)
 
 
 # --- weeks ---------------------------------------------------------------------------------
