@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from organisation.models import IntroPage
 from portal import pagecache
+from questions.models import Question, Topic
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,43 @@ def _public_urls(category, article):
         reverse("elections:results-json", args=[election.slug]),
         "/khen-thuong/",
         decision.get_absolute_url(),
+        *_new_section_urls(),
+    ]
+
+
+def _new_section_urls():
+    """The registry, Hỏi đáp, the schedule, the organisation and the site map."""
+    document = factories.make_document(number="42/2022/NĐ-CP")
+    factories.attach_pdf(document)
+    closed = factories.make_draft(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=1)
+    )
+    topic = Topic.objects.create(name="Đất đai")
+    question = factories.make_question(
+        topic, status=Question.Status.PUBLISHED, answer="<p>Trả lời</p>"
+    )
+    factories.make_entry(content="Họp giao ban")
+    intro = IntroPage.objects.create(title_vi="Lịch sử hình thành", body_vi="<p>Nội dung</p>")
+    return [
+        "/van-ban/",
+        "/van-ban/?q=42/2022",
+        document.get_absolute_url(),
+        "/van-ban/rss/",
+        "/van-ban/du-lieu-mo.json",  # (the CSV is streamed row by row, never held or cached)
+        "/van-ban/du-thao/",
+        closed.get_absolute_url(),  # a closed draft has no form, so it may be cached
+        "/hoi-dap/",
+        question.get_absolute_url(),
+        "/lich-cong-tac/",
+        "/lich-cong-tac/ban-in/",
+        "/lich-cong-tac/lich.ics",
+        "/gioi-thieu/",
+        intro.get_absolute_url(),
+        "/co-cau-to-chuc/",
+        "/lien-he/",
+        "/so-do-cong/",
+        "/en/van-ban/",
+        "/en/lien-he/",
     ]
 
 
@@ -183,6 +222,31 @@ def test_saving_deleting_and_m2m_changes_show_at_once(client, page_cache, catego
     article.delete()
     assert slug not in client.get("/sitemap.xml").content.decode()
     assert client.get(f"/tin-tuc/{slug}/").status_code == 404
+
+
+def test_changes_in_the_new_sections_show_at_once(client, page_cache):
+    document = factories.make_document(summary="Quy định cũ về cổng thông tin")
+    entry = factories.make_entry(content="Họp giao ban cũ")
+    pages = ["/", "/van-ban/", document.get_absolute_url(), "/lich-cong-tac/"]
+    for url in pages:
+        client.get(url)
+    document.summary = "Quy định mới về cổng thông tin"
+    document.save()
+    entry.content = "Họp giao ban mới"
+    entry.save()
+    for url in pages[:3]:
+        html = client.get(url).content.decode()
+        assert "Quy định mới" in html and "Quy định cũ" not in html, url
+    html = client.get("/lich-cong-tac/").content.decode()
+    assert "Họp giao ban mới" in html and "Họp giao ban cũ" not in html
+
+    topic = Topic.objects.create(name="Giáo dục")
+    question = factories.make_question(topic, title="Tuyển sinh lớp 10")
+    assert "Tuyển sinh lớp 10" not in client.get("/hoi-dap/").content.decode()
+    question.status = Question.Status.PUBLISHED
+    question.answer = "<p>Trả lời</p>"
+    question.save()
+    assert "Tuyển sinh lớp 10" in client.get("/hoi-dap/").content.decode()
 
 
 def test_bulk_imports_bump_the_generation(client, page_cache):
