@@ -1,4 +1,4 @@
-"""Demo work-schedule entries for the current week (invented, marked demo).
+"""Demo work-schedule entries for the current week and the next (invented, marked demo).
 
 The entries follow the week the demo is loaded in, so the week view is never empty; loading
 again in the same week changes nothing.
@@ -30,9 +30,18 @@ ENTRIES = [
     ("kiem-tra", 3, None, None, "Kiểm tra tiến độ công trình trường học (minh họa)",
      "Phó Chủ tịch UBND tỉnh", "Sở Giáo dục và Đào tạo; Sở Xây dựng", "Các huyện, thị xã",
      "Sở Giáo dục và Đào tạo", Entry.Status.CANCELLED, "Hoãn, sẽ bố trí lịch sau (minh họa)"),
-    ("tong-ket", 4, "08:00", None, "Hội nghị sơ kết công tác 6 tháng (minh họa)",
+    ("tong-ket", 4, "08:00", None,
+     "Hội nghị đánh giá tình hình kinh tế - xã hội trong tháng (minh họa)",
      "Chủ tịch UBND tỉnh", "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND cấp xã",
      "Hội trường UBND tỉnh", "Văn phòng UBND tỉnh", Entry.Status.PLANNED, ""),
+    # Next week (days 7 and 8): on a weekend the home page looks ahead to it.
+    ("giao-ban-tuan-sau", 7, "08:00", "10:00", "Giao ban lãnh đạo UBND tỉnh đầu tuần (minh họa)",
+     "Chủ tịch UBND tỉnh", "Các Phó Chủ tịch UBND tỉnh; Chánh Văn phòng UBND tỉnh",
+     "Phòng họp số 1, UBND tỉnh", "Văn phòng UBND tỉnh", Entry.Status.PLANNED, ""),
+    ("dau-tu-tuan-sau", 8, "14:00", "16:00",
+     "Làm việc với nhà đầu tư về dự án khu công nghiệp (minh họa)",
+     "Phó Chủ tịch UBND tỉnh", "Sở Tài chính; Sở Nông nghiệp và Môi trường",
+     "Phòng họp số 2, UBND tỉnh", "Sở Tài chính", Entry.Status.PLANNED, ""),
 ]  # fmt: skip
 
 
@@ -60,4 +69,4 @@ def load(*, stdout=None):
             },
         )
     if stdout is not None:
-        stdout.write(f"Lịch công tác: {len(ENTRIES)} mục trong tuần này")
+        stdout.write(f"Lịch công tác: {len(ENTRIES)} mục trong tuần này và tuần sau")

@@ -73,6 +73,14 @@ def main():
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if full:  # lazy pictures below the fold load only once scrolled to
+                    page.evaluate(
+                        "document.querySelectorAll('img[loading=lazy]')"
+                        ".forEach(img => { img.loading = 'eager'; })"
+                    )
+                    page.wait_for_function(
+                        "[...document.images].every(img => img.complete)", timeout=10_000
+                    )
                 page.screenshot(path=OUT / name, full_page=full)
                 print(f"{name}: {path}")
                 page.close()

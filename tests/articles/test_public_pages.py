@@ -95,12 +95,14 @@ def test_a_home_category_block_leads_with_one_picture_and_summary_then_titles(cl
     html = client.get("/").content.decode()
     block = re.search(r'<section class="category-section span-4".*?</section>', html, re.S)
     assert block, "the category block"
-    cards = re.findall(r'<article class="card">.*?</article>', block.group(0), re.S)
+    cards = re.findall(r'<article class="card[^"]*">.*?</article>', block.group(0), re.S)
     assert len(cards) == 4
     lead, *others = cards
     n = re.search(r"Tin địa phương số (\d)", lead).group(1)
     assert "<picture>" in lead and f"Tóm tắt tin số {n}." in lead
+    assert lead.startswith('<article class="card has-picture">')  # picture beside text when wide
     for card in others:
+        assert card.startswith('<article class="card">')  # no picture, no picture column
         assert "<picture>" not in card and 'class="summary"' not in card
     # WebP candidates in srcset; one JPEG in <img> for a browser without WebP.
     assert lead.count("<source") == 1 and 'type="image/webp"' in lead

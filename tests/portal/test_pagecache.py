@@ -130,6 +130,7 @@ def test_every_public_page_is_served_from_the_cache_with_one_query(
     for url in _public_urls(category, article):
         first = client.get(url)
         assert first.status_code == 200, url
+        assert b"{#" not in first.content and b"{%" not in first.content, url  # template text
         with django_assert_num_queries(1):  # the generation, nothing else
             second = client.get(url)
         assert second.status_code == 200, url

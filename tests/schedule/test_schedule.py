@@ -128,6 +128,17 @@ def test_home_block_looks_ahead_to_next_week_at_the_weekend():
     assert weekend["schedule_ahead"]
 
 
+def test_demo_schedule_fills_the_home_block_on_every_day_of_the_week():
+    from schedule.demo import load
+
+    load()
+    monday = week_start(timezone.localdate())
+    for offset in range(7):
+        day = monday + datetime.timedelta(days=offset)
+        entries = home_block_context(now=day)["schedule_entries"]
+        assert entries and all(e.date >= day for e in entries), day
+
+
 # --- model rules ---------------------------------------------------------------------------
 
 
