@@ -5,6 +5,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 from django.templatetags.static import static
+from django.utils import translation
 
 from articles.models import Article
 from portal import menu
@@ -56,14 +57,28 @@ def emblem_url(value):
         return static(PLACEHOLDER_EMBLEM)
 
 
+def portal_name():
+    """The portal's name, banner lines and their language, in the active language.
+
+    English pages use PORTAL_NAME_EN (PORTAL_BANNER_EN, else the name on one line); without
+    it they show the Vietnamese name, marked as Vietnamese.
+    """
+    if translation.get_language() == "en" and settings.PORTAL_NAME_EN:
+        name, banner = settings.PORTAL_NAME_EN, settings.PORTAL_BANNER_EN
+        return name, (banner_lines(name, banner) if banner else (name,)), "en"
+    name = settings.PORTAL_NAME
+    return name, banner_lines(name, settings.PORTAL_BANNER), "vi"
+
+
 def portal(request):
     """Site-wide context: name, banner, menu and the demo banner (at most 2 queries)."""
-    context = {"PORTAL_NAME": settings.PORTAL_NAME}
+    name, lines, lang = portal_name()
+    context = {"PORTAL_NAME": name, "PORTAL_NAME_LANG": lang}
     if request.path_info.startswith("/admin/"):
         return context
     context.update(
         {
-            "PORTAL_BANNER_LINES": banner_lines(settings.PORTAL_NAME, settings.PORTAL_BANNER),
+            "PORTAL_BANNER_LINES": lines,
             "PORTAL_EMBLEM_URL": emblem_url(settings.PORTAL_EMBLEM),
             "main_menu_html": menu.main_menu_html,
             # Four EXISTS over tables without an index on is_demo: once per content change.

@@ -284,6 +284,13 @@ PORTAL_NOINDEX = env_bool("PORTAL_NOINDEX", False)
 # ("line one|line two"; by default PORTAL_NAME is split before "tỉnh"/"thành phố").
 PORTAL_EMBLEM = os.environ.get("PORTAL_EMBLEM", "img/emblem-placeholder.svg")
 PORTAL_BANNER = os.environ.get("PORTAL_BANNER", "")
+# The name and banner on /en/ pages. Empty: the Vietnamese name, marked lang="vi". The demo's
+# English name is the default only while PORTAL_NAME is the demo's too.
+_DEMO_NAME = "PORTAL_NAME" not in os.environ
+PORTAL_NAME_EN = os.environ.get("PORTAL_NAME_EN", "Ha Nam Provincial Portal" if _DEMO_NAME else "")
+PORTAL_BANNER_EN = os.environ.get(
+    "PORTAL_BANNER_EN", "Provincial Portal|Ha Nam Province" if _DEMO_NAME else ""
+)
 # The menu's public-service links; an empty value leaves the entry out.
 PORTAL_NATIONAL_SERVICES_URL = os.environ.get(
     "PORTAL_NATIONAL_SERVICES_URL", "https://dichvucong.gov.vn/"

@@ -246,9 +246,29 @@ def test_header_banner_emblem_and_name_on_two_lines(client, settings):
     )
     settings.PORTAL_EMBLEM = "https://cdn.example.gov.vn/quoc-huy.svg"
     settings.PORTAL_BANNER = "Cổng thông tin điện tử|Thành phố Thử Nghiệm"
+    settings.PORTAL_NAME_EN = ""  # English pages show the Vietnamese banner too
     html = client.get("/en/").content.decode()
     assert 'src="https://cdn.example.gov.vn/quoc-huy.svg"' in html
     assert '<span class="brand-line">Thành phố Thử Nghiệm</span>' in html
+
+
+def test_english_pages_carry_the_english_name_or_the_vietnamese_one_marked(client, settings):
+    settings.PORTAL_NAME_EN = "Thu Nghiem Provincial Portal"
+    settings.PORTAL_BANNER_EN = "Provincial Portal|Thu Nghiem Province"
+    html = client.get("/en/").content.decode()
+    assert '<a class="brand" href="/en/" lang="en">' in html
+    assert '<span class="brand-line">Thu Nghiem Province</span>' in html
+    assert "<title>Thu Nghiem Provincial Portal</title>" in html
+    assert "<title>Cổng thông tin điện tử tỉnh Hà Nam</title>" in client.get("/").content.decode()
+
+    settings.PORTAL_BANNER_EN = ""  # the English name on one line
+    assert '<span class="brand-line">Thu Nghiem Provincial Portal</span></span>' in (
+        client.get("/en/").content.decode()
+    )
+    settings.PORTAL_NAME_EN = ""  # no English name: the Vietnamese one, marked as such
+    html = client.get("/en/").content.decode()
+    assert '<a class="brand" href="/en/" lang="vi">' in html
+    assert '<span class="brand-line">tỉnh Hà Nam</span>' in html
 
 
 @pytest.mark.parametrize(
