@@ -5,8 +5,6 @@ Minister, with a tờ trình number) or *decided* (a quyết định with its ow
 Only decided decisions with a number count as awards.
 """
 
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.files import random_file_name
 from portal.models import NFCModel
 from portal.text import SORT_KEY_MAX_LENGTH, name_sort_key, normalize_document_number, unique_slug
 
@@ -47,7 +46,7 @@ def validate_pdf(value):
 
 def scan_upload_to(instance, filename):
     # The uploaded name is never kept: it may carry personal data or path tricks.
-    return f"awards/quyet-dinh/{secrets.token_hex(16)}.pdf"
+    return random_file_name("awards/quyet-dinh", "pdf")
 
 
 class Authority(NFCModel):
