@@ -27,6 +27,28 @@ def _isolate(settings, tmp_path):
     pagecache.LOCAL_PAGES.clear()
 
 
+class _Clock:
+    """A settable ``time.time`` for the rate limiter."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def ratelimit_clock(monkeypatch):
+    """The rate limiter counts in windows aligned to the wall clock (``portal.ratelimit``): a
+    test whose requests straddled a minute's end would see its count start again. Its clock
+    stands 30 s into a minute, an hour and a day's window; a test moves it with ``.now``."""
+    from portal import ratelimit
+
+    clock = _Clock(1_800_000_030.0)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    return clock
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _page_generation_listener(django_db_setup):
     """The page cache's listening connection (PostgreSQL) is the process's own: closed before

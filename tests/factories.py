@@ -271,3 +271,17 @@ def make_entry(date=None, **fields):
     }
     values.update(fields)
     return Entry.objects.create(**values)
+
+
+def totp_code(device, drift=0):
+    """The device's two-factor code now (``drift`` steps of 30 s away), as typed."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+    return f"{code:0{device.digits}d}"
+
+
+def wrong_totp_code(device):
+    """A code the device refuses: django-otp also accepts the codes one step either side."""
+    valid = {totp_code(device, drift) for drift in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)

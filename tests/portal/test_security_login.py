@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from portal.ratelimit import client_ip
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +134,8 @@ def test_one_address_trying_many_usernames_is_rate_limited(client, settings, adm
 
 
 def current_code(device):
-    from django_otp.oath import totp
-
     device.refresh_from_db()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return factories.totp_code(device)
 
 
 @pytest.fixture
@@ -154,7 +153,8 @@ def otp_login(client, username, password, token, **params):
 
 
 def wrong_code(device):
-    return "000000" if current_code(device) != "000000" else "111111"
+    device.refresh_from_db()
+    return factories.wrong_totp_code(device)
 
 
 def test_two_factor_page_is_vietnamese_and_asks_for_everything_at_once(client, otp_admin):
