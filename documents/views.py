@@ -2,7 +2,7 @@ import datetime
 
 from csp.decorators import csp_replace
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +30,7 @@ from documents.models import (
 )
 from portal import pagecache
 from portal.files import content_disposition
-from portal.pagecache import vary_on_params
+from portal.pagecache import lazy_context, vary_on_params
 from portal.pagination import lazy_page, page_number, paginate
 from portal.ratelimit import hit, ratelimit, too_many_requests
 
@@ -101,37 +101,59 @@ def document_list(request):
 
 
 def _published_document(slug):
-    documents = (
-        Document.objects.published()
-        .select_related("doc_type", "issuer")
-        .prefetch_related(
-            "co_issuers",
-            Prefetch("fields", queryset=Field.objects.select_related("parent")),
-            "files",
-            Prefetch(
-                "relations_out",
-                queryset=DocumentRelation.objects.filter(
-                    target__in=Document.objects.published()
-                ).select_related("target__doc_type"),
-            ),
-            Prefetch(
-                "relations_in",
-                queryset=DocumentRelation.objects.filter(
-                    source__in=Document.objects.published()
-                ).select_related("source__doc_type"),
-            ),
-            Prefetch(
-                "articles", queryset=Article.objects.published().for_listing().order_by("-id")
-            ),
-            Prefetch(  # a proposal is not a commendation decision (yet)
-                "award_decisions", queryset=Decision.objects.awards().select_related("authority")
-            ),
-        )
-    )
-    document = documents.filter(slug=slug[:150]).first()
+    document = (
+        Document.objects.published().select_related("doc_type", "issuer").filter(slug=slug[:150])
+    ).first()
     if document is None:
         raise Http404(_("Không tìm thấy văn bản."))
     return document
+
+
+DETAIL_PARTS = (
+    "co_issuers", "fields", "files", "pdf_preview", "relations_out", "relations_in",
+    "replaced_by", "cited_articles", "cited_decisions",
+)  # fmt: skip
+
+
+def _detail_parts(document):
+    """Everything on a document's page but the document itself: read only when the page's
+    cached fragment is rendered (a warm one reads nothing)."""
+    published = Document.objects.published()
+    prefetch_related_objects(
+        [document],
+        "co_issuers",
+        Prefetch("fields", queryset=Field.objects.select_related("parent")),
+        "files",
+        Prefetch(
+            "relations_out",
+            queryset=DocumentRelation.objects.filter(target__in=published).select_related(
+                "target__doc_type"
+            ),
+        ),
+        Prefetch(
+            "relations_in",
+            queryset=DocumentRelation.objects.filter(source__in=published).select_related(
+                "source__doc_type"
+            ),
+        ),
+        Prefetch("articles", queryset=Article.objects.published().for_listing().order_by("-id")),
+        Prefetch(  # a proposal is not a commendation decision (yet)
+            "award_decisions", queryset=Decision.objects.awards().select_related("authority")
+        ),
+    )
+    relations_in = list(document.relations_in.all())
+    files = list(document.files.all())
+    return {
+        "co_issuers": list(document.co_issuers.all()),
+        "fields": list(document.fields.all()),
+        "files": files,
+        "pdf_preview": next((f for f in files if f.is_pdf), None),
+        "relations_out": list(document.relations_out.all()),
+        "relations_in": relations_in,
+        "replaced_by": [r.source for r in relations_in if r.kind == DocumentRelation.Kind.REPLACES],
+        "cited_articles": list(document.articles.all()),
+        "cited_decisions": list(document.award_decisions.all()),
+    }
 
 
 # The in-page PDF view frames this site's own file URL; only this page allows it.
@@ -139,19 +161,12 @@ def _published_document(slug):
 @vary_on_params()
 def document_detail(request, slug):
     document = _published_document(slug)
-    relations_in = list(document.relations_in.all())
-    replaced_by = [r.source for r in relations_in if r.kind == DocumentRelation.Kind.REPLACES]
-    files = list(document.files.all())
     return render(
         request,
         "documents/document_detail.html",
         {
             "document": document,
-            "files": files,
-            "pdf_preview": next((f for f in files if f.is_pdf), None),
-            "relations_out": list(document.relations_out.all()),
-            "relations_in": relations_in,
-            "replaced_by": replaced_by,
+            **lazy_context(lambda: _detail_parts(document), DETAIL_PARTS),
             "status": document.effective_status(),
             "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
         },

@@ -55,12 +55,22 @@ def test_detail_runs_fixed_queries(client, django_assert_num_queries, count):
     target = docs[len(docs) // 2]
     decision = make_decision()
     target.award_decisions.add(decision)
-    # + the footer's contact record and agency links (cached; cold here) and the content
-    # generation (the key of the demo banner's cached check)
-    with django_assert_num_queries(13):
+    # The document; its co-issuers, fields, files, relations both ways, citing articles and
+    # decisions; the menu, the footer's contact record and agency links, the demo check
+    # (cached; cold here); the content generation and the next scheduled change (articles,
+    # documents, drafts: the key of the cached fragment).
+    with django_assert_num_queries(16):
         response = client.get(target.get_absolute_url())
     assert response.status_code == 200
     assert decision.number in response.content.decode()
+    # Warm (the page cache is off here): the document and the generation; its files,
+    # relations and citations are a cached fragment.
+    with django_assert_num_queries(2):
+        again = client.get(target.get_absolute_url())
+    assert again.content == response.content
+    # A change anywhere shows at once.
+    target.award_decisions.remove(decision)
+    assert decision.number not in client.get(target.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 5])
