@@ -19,9 +19,11 @@ so new apps are covered without code of their own.
 
 The same holds for rows edited directly in a changelist (``list_editable``): each row of the
 changelist's formset carries its own version (rendered beside the row's hidden primary key),
-the rows are locked and read again on save, and if any row was changed by someone else since
-the page was opened *and* the submission would overwrite it, the whole submission is refused,
-as Django does for any error in the formset: nothing is saved, the message (who, when, what
+the rows are locked and read again on save. A row counts as edited only where the user changed
+what the page showed (each cell also carries the value shown); rows left alone are never
+written, so a row someone else changed meanwhile keeps that change. If a row the user edited
+was changed by someone else since the page was opened, the whole submission is refused, as
+Django does for any error in the formset: nothing is saved, the message (who, when, what
 differs) stands just above each such row, and the list comes back with every row as typed.
 """
 
@@ -278,7 +280,27 @@ class _PrimaryKeyWithVersion(forms.BoundField):
 
 
 class VersionedChangelistForm(VersionedFormMixin):
+    """A changelist row. The page submits every row, edited or not, so a row counts as changed
+    only where the user edited it: each cell carries the value the page showed (Django's hidden
+    initial, kept across a refused submission), and a cell is changed when what is submitted
+    differs both from that value and from what is stored now. A row someone else changed that
+    this user left alone is then neither refused nor written back with its old values."""
+
     refuse_unchanged = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._versioned_names:
+            self.fields[name].show_hidden_initial = True
+
+    @cached_property
+    def changed_data(self):
+        edited = super().changed_data  # against the page's values (the hidden initials)
+        return [
+            name
+            for name in edited
+            if self.fields[name].has_changed(self[name].initial, self[name].data)
+        ]
 
 
 class VersionedChangelistFormSet:

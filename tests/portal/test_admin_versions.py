@@ -310,9 +310,10 @@ def test_changelist_save_of_an_old_version_is_refused(two_editors, two_categorie
     a, b = browser(an), browser(binh)
     page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
 
-    # An moves "Thời sự" down; Bình, on the page opened before, only edits "Kinh tế", but his
-    # page still holds the old order of "Thời sự" and would put it back.
+    # An moves "Thời sự" down; Bình, on the page opened before, moves it too and edits
+    # "Kinh tế".
     assert a.post(CATEGORIES, edit_row(page_a, thoi_su, order=9)).status_code == 302
+    page_b = edit_row(page_b, thoi_su, order=5)
     response = b.post(CATEGORIES, edit_row(page_b, kinh_te, order=7, show_in_menu=""))
 
     assert response.status_code == 200
@@ -329,7 +330,7 @@ def test_changelist_save_of_an_old_version_is_refused(two_editors, two_categorie
     again = changelist_form_of(response)
     assert again[f"{row(again, kinh_te)}-order"] == ["7"]
     assert f"{row(again, kinh_te)}-show_in_menu" not in again
-    assert again[f"{row(again, thoi_su)}-order"] == ["1"]
+    assert again[f"{row(again, thoi_su)}-order"] == ["5"]
     names = {str(c.pk): c.name for c in two_categories}
     rows = lxml.html.fromstring(html).xpath("//table[@id='result_list']/tbody/tr")
     # The message stands on a line of its own just above the row it is about.
@@ -339,7 +340,8 @@ def test_changelist_save_of_an_old_version_is_refused(two_editors, two_categorie
     for tr in rows:
         if tr is message:
             continue
-        (order_input,) = tr.xpath(".//input[contains(@name, '-order')]")
+        # (each cell also carries the value the page showed: "initial-…")
+        (order_input,) = tr.xpath(".//input[contains(@name, '-order')][not(@type='hidden')]")
         prefix = order_input.get("name").removesuffix("-order")
         assert tr.xpath("string(./th)").strip() == names[again[f"{prefix}-id"][0]]
     version = f"{row(again, thoi_su)}-{VERSION_FIELD}"
@@ -351,6 +353,46 @@ def test_changelist_save_of_an_old_version_is_refused(two_editors, two_categorie
     thoi_su.refresh_from_db()
     kinh_te.refresh_from_db()
     assert (thoi_su.order, kinh_te.order) == (9, 7)
+
+
+def test_changelist_row_changed_by_someone_else_and_left_alone_is_kept(two_editors, two_categories):
+    """Bình edits one row; another row of his page is out of date, but he did not touch it:
+    his edit is saved and the other row keeps An's change (the page submits every row)."""
+    an, binh = two_editors
+    thoi_su, kinh_te = two_categories
+    a, b = browser(an), browser(binh)
+    page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
+    assert (
+        a.post(CATEGORIES, edit_row(page_a, thoi_su, order=9, show_in_menu="")).status_code == 302
+    )
+    response = b.post(CATEGORIES, edit_row(page_b, kinh_te, order=7))
+    assert response.status_code == 302  # not refused
+    thoi_su.refresh_from_db()
+    kinh_te.refresh_from_db()
+    assert (thoi_su.order, thoi_su.show_in_menu, kinh_te.order) == (9, False, 7)
+    assert list(LogEntry.objects.filter(user=binh).values_list("object_id", flat=True)) == [
+        str(kinh_te.pk)
+    ]
+
+
+def test_changelist_saving_a_refused_list_again_writes_only_the_edited_rows(
+    two_editors, two_categories
+):
+    """Refused for a row Bình edited, saved again on purpose: his row is written, and a row he
+    left alone that An changed keeps An's change (it used to be written back as the page
+    showed it)."""
+    an, binh = two_editors
+    thoi_su, kinh_te = two_categories
+    a, b = browser(an), browser(binh)
+    page_a, page_b = changelist_form_of(a.get(CATEGORIES)), changelist_form_of(b.get(CATEGORIES))
+    page_a = edit_row(page_a, thoi_su, order=9)
+    assert a.post(CATEGORIES, edit_row(page_a, kinh_te, order=8)).status_code == 302
+    response = b.post(CATEGORIES, edit_row(page_b, thoi_su, order=5))
+    assert CONFLICT in response.content.decode()
+    assert b.post(CATEGORIES, changelist_form_of(response)).status_code == 302
+    thoi_su.refresh_from_db()
+    kinh_te.refresh_from_db()
+    assert (thoi_su.order, kinh_te.order) == (5, 8)
 
 
 def test_changelist_saving_the_refused_list_again_is_deliberate(two_editors, two_categories):
