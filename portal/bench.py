@@ -37,7 +37,9 @@ from documents import bench as documents_bench
 from documents import demo as documents_demo
 from elections import bench as elections_bench
 from organisation import demo as organisation_demo
+from questions import bench as questions_bench
 from questions import demo as questions_demo
+from schedule import bench as schedule_bench
 from schedule import demo as schedule_demo
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
@@ -69,6 +71,7 @@ def _pages(data):
         ("document", f"/van-ban/{data['document']}/"),
         ("documents by number", "/van-ban/?q=" + urllib.parse.quote(data["document_number"])),
         ("questions", "/hoi-dap/"),
+        ("questions search", "/hoi-dap/?q=" + urllib.parse.quote(data["question_search"])),
         ("work schedule", "/lich-cong-tac/"),
         ("organisation", "/co-cau-to-chuc/"),
     ]
@@ -198,7 +201,9 @@ class Server:
             PORTAL_PAGE_CACHE="1" if page_cache else "0",
             # wrk is one client address: at the real search limit (60 a minute) the rendered
             # search would measure 429 answers. A huge limit keeps the limiter's cost in.
-            PORTAL_RATELIMITS="search=100000000/m,documents-list=100000000/m",
+            PORTAL_RATELIMITS=(
+                "search=100000000/m,documents-list=100000000/m,questions-search=100000000/m"
+            ),
         )
         env.pop("REDIS_URL", None)
         env.pop("PORTAL_PAGE_GENERATION_FILE", None)
@@ -474,14 +479,19 @@ def run(stdout):
     data.update(awards_bench.populate_for_pages())
     data.update(elections_bench.populate())
     # The other sections as the demo has them (units, questions, the week's schedule, the
-    # registry), the registry grown to a province's size.
+    # registry), the registry, the questions and the schedule grown to a province's size.
     for module in (organisation_demo, documents_demo, questions_demo, schedule_demo):
         module.load()
     data.update(documents_bench.populate())
+    # Hỏi đáp and the schedule as a province has them after a few years.
+    data.update(questions_bench.populate())
+    data.update(schedule_bench.populate())
     stdout.write(
         f"Commendations and election built in {time.perf_counter() - started:.0f} s "
         f"({awards_bench.ROWS:,} recipients, {elections_bench.AREAS} polling areas, "
-        f"{elections_bench.CANDIDATES} candidates)"
+        f"{elections_bench.CANDIDATES} candidates, {documents_bench.DOCUMENTS:,} documents, "
+        f"{questions_bench.QUESTIONS:,} questions, {schedule_bench.WEEKS * 2 + 1} weeks of "
+        "schedule)"
     )
     static_path = _write_static_file()
     pages_by_size, databases = {}, {}

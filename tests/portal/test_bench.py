@@ -109,3 +109,35 @@ def test_the_benchs_documents_are_a_registry_the_pages_can_find(client, monkeypa
     html = client.get("/van-ban/", {"q": data["document_number"]}).content.decode()
     assert data["document_number"] in html
     assert Document.objects.filter(number=data["document_number"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_benchs_questions_and_schedule_are_what_the_pages_show(client, monkeypatch):
+    """The bench grows Hỏi đáp and the schedule; their pages list them, and the search word
+    the bench asks for finds its questions. Run again, nothing is added."""
+    from questions import bench as questions_bench
+    from questions import demo as questions_demo
+    from questions.models import Question
+    from schedule import bench as schedule_bench
+    from schedule.models import Entry
+
+    monkeypatch.setattr(questions_bench, "QUESTIONS", 12)
+    monkeypatch.setattr(schedule_bench, "WEEKS", 1)
+    questions_demo.load()
+    demo = Question.objects.published().count()
+    data = questions_bench.populate()
+    schedule_bench.populate()
+    assert Question.objects.published().count() == demo + 12
+    assert Entry.objects.count() == 3 * 5 * len(schedule_bench.MEETINGS)
+    assert questions_bench.populate() == data
+    schedule_bench.populate()
+    assert Question.objects.published().count() == demo + 12
+    assert Entry.objects.count() == 3 * 5 * len(schedule_bench.MEETINGS)
+    for entry in Entry.objects.all():
+        entry.full_clean()  # what staff could have saved
+    for question in Question.objects.filter(reference__startswith="BENCH"):
+        question.full_clean()
+    html = client.get("/hoi-dap/", {"q": data["question_search"]}).content.decode()
+    assert "câu hỏi số 1)" in html
+    week = client.get("/lich-cong-tac/").content.decode()
+    assert week.count("Giao ban Thường trực UBND tỉnh") == 5
