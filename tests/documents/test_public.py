@@ -51,7 +51,7 @@ def test_list_runs_fixed_queries(client, django_assert_num_queries, count):
     # A change shows at once, in the filters too.
     assert "Hướng dẫn" not in again.content.decode()
     make_document(doc_type="Hướng dẫn", number="7/HD-UBND")
-    assert '>Hướng dẫn</option>' in client.get(url).content.decode()
+    assert ">Hướng dẫn</option>" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 6])
