@@ -199,6 +199,21 @@ def test_public_pages_run_a_fixed_number_of_queries(client, topic, url):
     assert counts[1] <= PUBLIC_PAGE_QUERIES
 
 
+@pytest.mark.parametrize("url", ["/hoi-dap/", "/hoi-dap/?q=thua&page=1"])
+def test_a_warm_list_reads_only_the_generation_and_follows_every_change(
+    client, topic, url, django_assert_num_queries
+):
+    make_question(topic, status="published", answer="<p>Trả lời thửa</p>", title="Tách thửa")
+    first = client.get(url)
+    # Warm (the page cache is off here): the topics and the questions are kept per content.
+    with django_assert_num_queries(1):
+        again = client.get(url)
+    assert again.content == first.content
+    make_question(topic, status="published", answer="<p>Về thửa đất</p>", title="Hợp thửa")
+    html = client.get(url).content.decode()
+    assert ">Hợp thửa</a>" in html and f"{topic.name}</a> (2)" in html
+
+
 def test_home_block_lists_latest_answered_questions(client, topic):
     make_question(topic, status="published", answer="<p>a</p>", title="Câu hỏi đã công khai")
     make_question(topic, status="answered", answer="<p>b</p>", title="Câu chưa công khai")
