@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from schedule.models import Entry
@@ -89,10 +90,6 @@ class Week:
     def current_param(self):
         return week_param(week_start(today()))
 
-    @property
-    def has_entries(self):
-        return any(day.entries for day in self.days)
-
 
 def week_build(raw_param):
     """The week asked for (or the current one, flagged ``invalid`` when the parameter was bad)."""
@@ -102,14 +99,22 @@ def week_build(raw_param):
     if monday is None:
         monday = week_start(now)
     sunday = monday + datetime.timedelta(days=6)
-    entries = list(Entry.objects.published().between(monday, sunday))
-    days = []
-    for offset in range(7):
-        date = monday + datetime.timedelta(days=offset)
-        days.append(
+
+    def days():
+        entries = list(Entry.objects.published().between(monday, sunday))
+        return [
             Day(date=date, entries=[e for e in entries if e.date == date], is_today=date == now)
-        )
-    return Week(monday=monday, days=days, is_current=monday == week_start(now), invalid=invalid)
+            for date in (monday + datetime.timedelta(days=offset) for offset in range(7))
+        ]
+
+    # The days are read only when the page's cached fragment is rendered (a warm one reads
+    # nothing).
+    return Week(
+        monday=monday,
+        days=SimpleLazyObject(days),
+        is_current=monday == week_start(now),
+        invalid=invalid,
+    )
 
 
 def home_block_context(now=None):

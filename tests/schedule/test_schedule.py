@@ -103,6 +103,19 @@ def test_public_pages_run_a_fixed_number_of_queries(client, url):
     assert counts[1] <= PUBLIC_PAGE_QUERIES
 
 
+def test_a_warm_week_reads_only_the_generation_and_follows_every_change(
+    client, django_assert_num_queries
+):
+    make_entry(content="Họp giao ban")
+    first = client.get(WEEK)
+    # Warm (the page cache is off here): the week's table is a cached fragment.
+    with django_assert_num_queries(1):
+        again = client.get(WEEK)
+    assert again.content == first.content
+    make_entry(content="Tiếp công dân định kỳ")
+    assert "Tiếp công dân định kỳ" in client.get(WEEK).content.decode()
+
+
 def test_home_block_shows_the_rest_of_this_week(client):
     today = timezone.localdate()
     make_entry(today, content="Việc của hôm nay")
