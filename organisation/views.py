@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from organisation.models import IntroPage, Official, SiteContact
@@ -20,10 +21,11 @@ def page(request, slug):
 
 
 def units(request):
+    # Read only when the page's cached fragment is rendered (a warm one reads nothing).
     return render(
         request,
         "organisation/units.html",
-        {"units": unit_tree(), "title": _("Cơ cấu tổ chức")},
+        {"units": SimpleLazyObject(unit_tree), "title": _("Cơ cấu tổ chức")},
     )
 
 

@@ -218,6 +218,25 @@ def test_public_pages_run_a_fixed_number_of_queries(client, url_name):
     assert counts[1] <= PUBLIC_PAGE_QUERIES
 
 
+def test_a_warm_organisation_chart_reads_only_the_generation_and_follows_every_change(
+    client, django_assert_num_queries
+):
+    make_units(3)
+    url = reverse("organisation:units")
+    first = client.get(url)
+    # Warm (the page cache is off here): the chart is a cached fragment.
+    with django_assert_num_queries(1):
+        again = client.get(url)
+    assert again.content == first.content
+    root = Unit.objects.get(parent__isnull=True)
+    Unit.objects.create(name_vi="Sở Nội vụ", parent=root)
+    assert "Sở Nội vụ" in client.get(url).content.decode()
+    # Each language has its own copy: the English chart is in English where it can be.
+    english = client.get("/en" + url).content.decode()
+    assert "<h1>Organisation</h1>" in english
+    assert '<span lang="vi">Sở Nội vụ</span>' in english  # no English name: marked Vietnamese
+
+
 # --- footer data (context processor) --------------------------------------------------------
 
 
