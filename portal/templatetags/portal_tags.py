@@ -43,8 +43,9 @@ def public_fragment(parser, token):
     """``{% public_fragment "name" value ... %}…{% endpublic_fragment %}``: the enclosed part of a
     public page, rendered once and kept until any content or the next scheduled publication
     changes (like whole cached pages), per language and per the values given; with the page
-    cache off too. Only for parts that depend on nothing but content: no form, token, user or
-    current time. Visitors with a session (staff) always get it rendered."""
+    cache off too. Only for parts that depend on nothing but content and the request's address:
+    no form that posts (a CSRF token), nothing about the user, no time finer than the day (the
+    key changes at local midnight). Visitors with a session (staff) always get it rendered."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("public_fragment needs a name")
