@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal.pagecache import cached_by_generation, fragment_version, vary_on_params
+from portal.pagecache import cached_by_generation, vary_on_params
 from portal.pagination import lazy_page, page_number
 from portal.ratelimit import hit, ratelimit, too_many_requests
 from portal.text import nfc
@@ -22,11 +22,10 @@ SENT_MAX_AGE = 3600
 
 @vary_on_params("linh-vuc", "q", page=page_number)
 def question_list(request):
-    # The topics with their counts, kept until content changes; the questions are a cached
-    # fragment read only when rendered (a warm page reads nothing but the generation).
-    topics = cached_by_generation(
-        f"questions:topics:{fragment_version(request)}", topics_with_counts, request=request
-    )
+    # The topics with their counts, kept until content changes (questions have no scheduled
+    # publication); the questions are a cached fragment read only when rendered (a warm page
+    # reads nothing but the generation).
+    topics = cached_by_generation("questions:topics", topics_with_counts, request=request)
     slug = request.GET.get("linh-vuc", "")[:120]
     topic = next((t for t in topics if t.slug == slug), None)
     query = nfc(request.GET.get("q", ""))[:QUERY_MAX].strip()
